@@ -1,0 +1,55 @@
+# The two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD ?= demo12345
+
+.PHONY: run test venv deps dev-deps migrate seed lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+venv: $(PY)
+
+# Installs are stamped so a second `make run` starts at once.
+$(VENV)/.deps: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.deps
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+migrate: deps
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo --if-empty --password $(DEMO_PASSWORD)
+
+run: seed
+	@echo ""
+	@echo "  Cinema booking platform on http://$(HOST):$(PORT)/"
+	@echo "  Admin:    http://$(HOST):$(PORT)/admin/"
+	@echo "  API docs: http://$(HOST):$(PORT)/api/docs/"
+	@echo "  Logins (password $(DEMO_PASSWORD)): admin@cinema.local, manager@cinema.local,"
+	@echo "          moderator@cinema.local, customer@cinema.local"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: dev-deps
+	$(VENV)/bin/ruff check .
+
+test: dev-deps
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

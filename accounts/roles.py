@@ -1,0 +1,65 @@
+"""Role -> Django group -> model permissions: least privilege per role.
+
+Customers need no model permissions (the API checks ownership). Staff roles get
+a group each; admins are superusers. ``sync_groups`` makes the groups match this
+table exactly; a data migration and ``manage.py sync_roles`` call it.
+"""
+
+from accounts.models import Role
+
+GROUP_NAMES = {Role.MANAGER: "Managers", Role.MODERATOR: "Moderators"}
+
+_CRUD = ("add", "change", "delete", "view")
+
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.MANAGER: {
+        "catalog.movie": _CRUD,
+        "catalog.genre": _CRUD,
+        "venues.cinema": _CRUD,
+        "venues.hall": _CRUD,
+        # Sessions are cancelled (with refunds), never deleted.
+        "scheduling.session": ("add", "change", "view", "cancel_session"),
+        # Tickets change only through the booking services (admin actions).
+        "booking.booking": ("view", "change"),
+        "booking.ticket": ("view", "change", "check_in"),
+        "booking.payment": ("view",),
+        "accounts.user": ("view",),
+    },
+    Role.MODERATOR: {
+        "reviews.review": ("view", "change", "moderate"),
+        "reviews.reviewvote": ("view",),
+    },
+}
+
+
+def _codename(model_label: str, action: str) -> tuple[str, str]:
+    app_label, model = model_label.split(".")
+    return app_label, f"{action}_{model}" if action in _CRUD else action
+
+
+def sync_groups(apps=None) -> None:
+    """Create the staff groups and give each exactly its permissions."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after the whole migrate run; the groups
+    # need them now. Historical app configs have no models module, hence the flag.
+    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts"):
+        app_config = apps.get_app_config(label)
+        if getattr(app_config, "models_module", None) is None:
+            app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, model_actions in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        wanted = []
+        for model_label, actions in model_actions.items():
+            for action in actions:
+                app_label, codename = _codename(model_label, action)
+                wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,227 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from venues.models import SeatCategory
+
+
+class TicketStatus(models.TextChoices):
+    RESERVED = "reserved", _("Reserved (held)")
+    PAID = "paid", _("Paid")
+    USED = "used", _("Used")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+    EXPIRED = "expired", _("Expired")
+
+
+# Statuses that occupy a seat (a reserved ticket only until reserved_until).
+LIVE_STATUSES = (TicketStatus.RESERVED, TicketStatus.PAID, TicketStatus.USED)
+SOLD_STATUSES = (TicketStatus.PAID, TicketStatus.USED)
+
+
+class BookingStatus(models.TextChoices):
+    RESERVED = "reserved", _("Reserved (held)")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Card")
+    SBP = "sbp", _("Faster Payments System")
+    CASH = "cash", _("Cash at the box office")
+
+
+class Booking(models.Model):
+    """One purchase: the tickets a customer held together, paid together."""
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="bookings")
+    session = models.ForeignKey("scheduling.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="bookings")
+    status = models.CharField(_("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.RESERVED)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    reserved_until = models.DateTimeField(_("held until"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod.choices, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="booking_total_gte_0"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="booking_user_created_idx"),
+            models.Index(fields=["status", "reserved_until"], name="booking_status_until_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class TicketQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Tickets that occupy their seat now: sold, or held with time left.
+
+        The one place the availability rule lives; seat map, hold and
+        statistics all use it.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(status__in=SOLD_STATUSES) | models.Q(status=TicketStatus.RESERVED, reserved_until__gt=now)
+        )
+
+    def lapsed(self, now=None):
+        return self.filter(status=TicketStatus.RESERVED, reserved_until__lte=now or timezone.now())
+
+    def sold(self):
+        return self.filter(status__in=SOLD_STATUSES)
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("ticket number"), max_length=20, unique=True)
+    booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="tickets")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets")
+    session = models.ForeignKey("scheduling.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="tickets")
+    row = models.PositiveSmallIntegerField(_("row"))
+    seat = models.PositiveSmallIntegerField(_("seat"))
+    category = models.CharField(_("seat category"), max_length=16, choices=SeatCategory.choices)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("status"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.RESERVED)
+    reserved_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod.choices, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
+    qr_secret = models.CharField(_("QR secret"), max_length=32, editable=False)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked in by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    refund_amount = models.DecimalField(_("refund amount"), max_digits=10, decimal_places=2, null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A seat of a session is held or sold at most once.
+            models.UniqueConstraint(
+                fields=["session", "row", "seat"],
+                condition=models.Q(status__in=["reserved", "paid", "used"]),
+                name="ticket_one_live_per_seat",
+            ),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="ticket_price_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(refund_amount__isnull=True)
+                | models.Q(refund_amount__gte=0, refund_amount__lte=models.F("price")),
+                name="ticket_refund_within_price",
+            ),
+            models.CheckConstraint(condition=models.Q(row__gt=0, seat__gt=0), name="ticket_row_seat_gt_0"),
+            models.CheckConstraint(
+                condition=~models.Q(status="reserved") | models.Q(reserved_until__isnull=False),
+                name="ticket_reserved_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["paid", "used", "refunded"]) | models.Q(paid_at__isnull=False),
+                name="ticket_paid_has_paid_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="used") | models.Q(checked_in_at__isnull=False),
+                name="ticket_used_has_checkin",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status"], name="ticket_session_status_idx"),
+            models.Index(fields=["user", "-created_at"], name="ticket_user_created_idx"),
+            models.Index(fields=["status", "reserved_until"], name="ticket_status_until_idx"),
+            models.Index(fields=["paid_at"], name="ticket_paid_at_idx"),
+        ]
+        permissions = [("check_in", _("Can check tickets in at the door"))]
+
+    def __str__(self):
+        return self.number
+
+
+class PaymentKind(models.TextChoices):
+    CHARGE = "charge", _("Charge")
+    REFUND = "refund", _("Refund")
+
+
+class PaymentStatus(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class Payment(models.Model):
+    """A money movement through the gateway: a charge of a booking or a refund.
+
+    A charge carries the client's idempotency key (unique per user) and the
+    response that was sent, which a retry with the same key replays. At most
+    one approved charge per booking, held by the database.
+    """
+
+    booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="payments")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket (refunds)"), on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(_("kind"), max_length=8, choices=PaymentKind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=PaymentStatus.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices, blank=True)
+    provider = models.CharField(_("provider"), max_length=32)
+    provider_reference = models.CharField(_("provider reference"), max_length=64, blank=True)
+    decline_reason = models.CharField(_("decline reason"), max_length=255, blank=True)
+    card_last4 = models.CharField(_("card, last 4 digits"), max_length=4, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, null=True, blank=True)
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="payment_idempotency_key_unique_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=models.Q(kind="charge", status="approved"),
+                name="payment_one_approved_charge_per_booking",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=models.Q(kind="refund", status="approved"),
+                name="payment_one_refund_per_ticket",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="payment_amount_gte_0"),
+        ]
+        indexes = [models.Index(fields=["kind", "status", "created_at"], name="payment_kind_status_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.amount} {self.currency} ({self.status})"
+
+
+ZERO = Decimal("0.00")
