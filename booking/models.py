@@ -171,9 +171,10 @@ class PaymentStatus(models.TextChoices):
 class Payment(models.Model):
     """A money movement through the gateway: a charge of a booking or a refund.
 
-    A charge carries the client's idempotency key (unique per user) and the
-    response that was sent, which a retry with the same key replays. At most
-    one approved charge per booking, held by the database.
+    A charge carries the client's idempotency key (unique per user) and a
+    fingerprint of the request; a retry with the same key replays the outcome.
+    At most one approved charge per booking and one approved refund per
+    ticket, held by the database.
     """
 
     booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="payments")
@@ -192,8 +193,6 @@ class Payment(models.Model):
     card_last4 = models.CharField(_("card, last 4 digits"), max_length=4, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=255, null=True, blank=True)
     request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
-    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
-    response_body = models.JSONField(_("response body"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -219,3 +219,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# E-mail uniqueness is case-insensitive: a UniqueConstraint on Lower("email")
+# (accounts.User.Meta) that Django's check for `unique=True` does not see.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]

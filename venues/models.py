@@ -64,6 +64,10 @@ class Cinema(models.Model):
         return f"{self.name} ({self.city})"
 
     @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
     def amenities(self) -> list[str]:
         return [name for name, field in self.AMENITY_FIELDS.items() if getattr(self, field)]
 
@@ -139,3 +143,8 @@ class Hall(models.Model):
 
     def __str__(self):
         return f"{self.cinema.name} — {self.name}"
+
+    @property
+    def cinema_tz(self) -> zoneinfo.ZoneInfo:
+        return self.cinema.tz
+

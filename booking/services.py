@@ -1,0 +1,488 @@
+"""The booking engine: holds, payment, cancellation and refunds, check-in.
+
+Locking protocol (every service here follows it, so no two can deadlock):
+
+1. the session row, ``FOR KEY SHARE`` (holds and payments; they run side by
+   side) or ``FOR UPDATE`` (cancelling the session: waits for them, and they
+   wait for it);
+2. the booking row, ``FOR UPDATE``;
+3. its ticket rows, ``FOR UPDATE``, ordered by id;
+4. counters (session, user) by ``UPDATE … SET x = x + n``.
+
+A seat is taken by inserting a ticket: the partial unique index
+``ticket_one_live_per_seat`` is the real guard, no read-then-write check.
+A lapsed hold still occupies that index until it is moved to ``expired``,
+which the hold does for the seats it wants, in its own transaction.
+"""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from accounts.models import User
+from booking import tokens
+from booking.errors import (
+    AlreadyCheckedIn,
+    AlreadyPaid,
+    BookingNotFound,
+    HoldExpired,
+    IdempotencyKeyReused,
+    InvalidTicketToken,
+    RefundNotAllowed,
+    SalesClosed,
+    SeatUnavailable,
+    TicketNotUsable,
+)
+from booking.models import (
+    Booking,
+    BookingStatus,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    Ticket,
+    TicketStatus,
+)
+from booking.payments import get_gateway
+from cinema.errors import ValidationFailed
+from scheduling.models import Session, SessionStatus
+from venues.layout import parse_layout
+
+logger = logging.getLogger("booking")
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a box office
+
+
+def _code(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
+    """Step 1 of the protocol. Returns the session as committed now."""
+    qs = Session.objects.select_related("hall__cinema", "movie")
+    if connection.vendor != "postgresql":
+        qs = qs.select_for_update() if exclusive else qs
+        try:
+            return qs.get(pk=session_id)
+        except Session.DoesNotExist:
+            raise BookingNotFound("Session not found.") from None
+    if exclusive:
+        try:
+            return qs.select_for_update(of=("self",)).get(pk=session_id)
+        except Session.DoesNotExist:
+            raise BookingNotFound("Session not found.") from None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM scheduling_session WHERE id = %s FOR KEY SHARE", [session_id])
+        if cursor.fetchone() is None:
+            raise BookingNotFound("Session not found.")
+    return qs.get(pk=session_id)
+
+
+def sales_problem(session: Session, now=None) -> str | None:
+    """Why this session cannot be sold now, or ``None`` if it can."""
+    now = now or timezone.now()
+    if session.status == SessionStatus.CANCELLED:
+        return "The session has been cancelled."
+    if session.status in (SessionStatus.FINISHED,) or session.starts_at <= now:
+        return "The session has already started."
+    if session.status == SessionStatus.SCHEDULED:
+        return "Sales for this session have not opened yet."
+    if session.sales_open_at and now < session.sales_open_at:
+        return f"Sales open at {session.sales_open_at.isoformat()}."
+    if now >= session.effective_sales_close():
+        return "Sales for this session have closed."
+    return None
+
+
+def _seat_name(row: int, seat: int) -> dict:
+    return {"row": row, "seat": seat}
+
+
+# --- Hold ------------------------------------------------------------------
+
+def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) -> Booking:
+    """Hold every requested seat of one session for BOOKING_HOLD_MINUTES, or none.
+
+    Raises ``SeatUnavailable`` (409) naming every requested seat that is
+    not free, ``SalesClosed`` (409) when the session is not on sale, and
+    ``ValidationFailed`` (400) for unknown, blocked or duplicate seats.
+    """
+    if not seats:
+        raise ValidationFailed("Choose at least one seat.", fields={"seats": ["Choose at least one seat."]})
+    if len(seats) > settings.BOOKING_MAX_SEATS:
+        message = f"At most {settings.BOOKING_MAX_SEATS} seats per booking."
+        raise ValidationFailed(message, fields={"seats": [message]})
+    if len(set(seats)) != len(seats):
+        raise ValidationFailed("A seat is listed twice.", fields={"seats": ["A seat is listed twice."]})
+
+    now = timezone.now()
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        problem = sales_problem(session, now)
+        if problem:
+            raise SalesClosed(problem)
+
+        layout = {(s.row, s.seat): s for s in parse_layout(session.hall.layout)}
+        unknown = [seat for seat in seats if seat not in layout]
+        if unknown:
+            names = ", ".join(f"row {r} seat {s}" for r, s in unknown)
+            raise ValidationFailed(
+                f"No such seat in this hall: {names}.",
+                code="unknown_seat",
+                fields={"seats": [f"No such seat: {names}."]},
+                extra={"seats": [_seat_name(r, s) for r, s in unknown]},
+            )
+        blocked = [seat for seat in seats if layout[seat].blocked]
+        if blocked:
+            names = ", ".join(f"row {r} seat {s}" for r, s in blocked)
+            raise ValidationFailed(
+                f"These seats are not for sale: {names}.",
+                code="seat_blocked",
+                fields={"seats": [f"Not for sale: {names}."]},
+                extra={"seats": [_seat_name(r, s) for r, s in blocked]},
+            )
+
+        seat_q = Q()
+        for row, number in seats:
+            seat_q |= Q(row=row, seat=number)
+        mine = Ticket.objects.filter(session=session).filter(seat_q)
+        # A lapsed hold frees its seat at once: retire it before taking the seat.
+        mine.lapsed(now).update(status=TicketStatus.EXPIRED, updated_at=now)
+        _refuse_taken(mine, now)
+
+        reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
+        prices = [session.price_for(layout[seat].category) for seat in seats]
+        booking = Booking.objects.create(
+            reference=_code(8), user=user, session=session, total=sum(prices, Decimal("0")),
+            currency=session.currency, reserved_until=reserved_until,
+        )
+        tickets = [
+            Ticket(
+                number=f"{booking.reference}-{index}", booking=booking, user=user, session=session,
+                row=row, seat=number, category=layout[(row, number)].category, price=price,
+                status=TicketStatus.RESERVED, reserved_until=reserved_until, qr_secret=tokens.new_qr_secret(),
+            )
+            for index, ((row, number), price) in enumerate(zip(seats, prices, strict=True), start=1)
+        ]
+        try:
+            with transaction.atomic():
+                Ticket.objects.bulk_create(tickets)
+        except IntegrityError:
+            # Someone took a seat between our check and our insert: name them.
+            _refuse_taken(mine, now)
+            raise SeatUnavailable("Some of the seats were just taken.") from None
+    logger.info("hold created", extra={"event": "hold_created", "booking": booking.reference, "seats": len(seats)})
+    return booking
+
+
+def _refuse_taken(tickets_qs, now) -> None:
+    taken = sorted(tickets_qs.live(now).values_list("row", "seat"))
+    if taken:
+        names = ", ".join(f"row {r} seat {s}" for r, s in taken)
+        raise SeatUnavailable(
+            f"These seats are not free: {names}.", extra={"seats": [_seat_name(r, s) for r, s in taken]}
+        )
+
+
+# --- Payment ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    booking: Booking
+    payment: Payment
+    replayed: bool
+
+    @property
+    def approved(self) -> bool:
+        return self.payment.status == PaymentStatus.APPROVED
+
+
+def _fingerprint(booking_id: int, method: str, card_number: str) -> str:
+    raw = f"{booking_id}|{method}|{card_number[-4:] if card_number else ''}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _replay(existing: Payment, fingerprint: str) -> PaymentOutcome:
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused("This Idempotency-Key was used for a different payment request.")
+    booking = Booking.objects.select_related("session").get(pk=existing.booking_id)
+    return PaymentOutcome(booking=booking, payment=existing, replayed=True)
+
+
+def booking_pay(
+    *, user: User, booking: Booking, idempotency_key: str, method: str, card_number: str = ""
+) -> PaymentOutcome:
+    """Charge a held booking once. A decline is recorded and returned (the hold stays).
+
+    The same ``idempotency_key`` returns the first outcome again; concurrent
+    calls wait on the booking lock, so money is taken at most once (and the
+    database allows one approved charge per booking).
+    """
+    if not idempotency_key or len(idempotency_key) > 255:
+        raise ValidationFailed(
+            "An Idempotency-Key header (1–255 characters) is required.", code="idempotency_key_required"
+        )
+    fingerprint = _fingerprint(booking.pk, method, card_number)
+    existing = Payment.objects.filter(user=user, idempotency_key=idempotency_key, kind=PaymentKind.CHARGE).first()
+    if existing:
+        return _replay(existing, fingerprint)
+
+    now = timezone.now()
+    with transaction.atomic():
+        session = _lock_session(booking.session_id)
+        try:
+            booking = Booking.objects.select_for_update().get(pk=booking.pk, user=user)
+        except Booking.DoesNotExist:
+            raise BookingNotFound("Booking not found.") from None
+        # A request with the same key may have finished while we waited.
+        existing = Payment.objects.filter(user=user, idempotency_key=idempotency_key, kind=PaymentKind.CHARGE).first()
+        if existing:
+            return _replay(existing, fingerprint)
+        if booking.status == BookingStatus.PAID:
+            raise AlreadyPaid("This booking is already paid.", extra={"booking": booking.reference})
+        tickets = list(booking.tickets.select_for_update().order_by("pk"))
+        held = [t for t in tickets if t.status == TicketStatus.RESERVED]
+        if booking.status != BookingStatus.RESERVED or booking.reserved_until <= now or not held:
+            raise HoldExpired("The hold on these seats has lapsed; hold them again.")
+        if session.status == SessionStatus.CANCELLED or session.starts_at <= now:
+            raise SalesClosed("The session is no longer on sale.")
+
+        amount = sum((t.price for t in held), Decimal("0"))
+        result = get_gateway().charge(
+            amount=amount, currency=booking.currency, method=method, card_number=card_number,
+            description=f"Booking {booking.reference}", idempotency_key=f"{user.pk}:{idempotency_key}",
+        )
+        payment = Payment.objects.create(
+            booking=booking, user=user, kind=PaymentKind.CHARGE, amount=amount, currency=booking.currency,
+            method=method, provider=get_gateway().name, provider_reference=result.reference,
+            status=PaymentStatus.APPROVED if result.approved else PaymentStatus.DECLINED,
+            decline_reason=result.decline_reason, card_last4=card_number[-4:] if card_number else "",
+            idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+        )
+        if not result.approved:
+            logger.info("payment declined", extra={"event": "payment_declined", "booking": booking.reference})
+            return PaymentOutcome(booking=booking, payment=payment, replayed=False)
+
+        Ticket.objects.filter(pk__in=[t.pk for t in held]).update(
+            status=TicketStatus.PAID, paid_at=now, reserved_until=None, payment_method=method,
+            payment_reference=result.reference, updated_at=now,
+        )
+        booking.status = BookingStatus.PAID
+        booking.total = amount
+        booking.paid_at = now
+        booking.payment_method = method
+        booking.payment_reference = result.reference
+        booking.save(update_fields=[
+            "status", "total", "paid_at", "payment_method", "payment_reference", "updated_at",
+        ])
+        sold = len(held)
+        Session.objects.filter(pk=session.pk).update(
+            seats_sold=F("seats_sold") + sold, seats_available=F("seats_available") - sold
+        )
+        User.objects.filter(pk=user.pk).update(
+            total_spent=F("total_spent") + amount,
+            tickets_purchased=F("tickets_purchased") + sold,
+            bonus_points=F("bonus_points") + int(amount // 100),
+        )
+    logger.info("booking paid", extra={"event": "booking_paid", "booking": booking.reference, "amount": str(amount)})
+    return PaymentOutcome(booking=booking, payment=payment, replayed=False)
+
+
+# --- Cancellation and refunds -----------------------------------------------
+
+def _refund_paid_tickets(*, booking: Booking, tickets: list[Ticket], now, reason: str) -> Decimal:
+    """Refund paid tickets of one locked booking in full; returns the amount."""
+    charge = booking.payments.filter(kind=PaymentKind.CHARGE, status=PaymentStatus.APPROVED).first()
+    gateway = get_gateway()
+    refunded = Decimal("0")
+    for ticket in tickets:
+        result = gateway.refund(
+            charge_reference=charge.provider_reference if charge else booking.payment_reference,
+            amount=ticket.price, currency=booking.currency, idempotency_key=f"refund:{ticket.pk}",
+        )
+        Payment.objects.create(
+            booking=booking, ticket=ticket, user=ticket.user, kind=PaymentKind.REFUND,
+            status=PaymentStatus.APPROVED if result.approved else PaymentStatus.DECLINED,
+            amount=ticket.price, currency=booking.currency, method=ticket.payment_method,
+            provider=gateway.name, provider_reference=result.reference, decline_reason=result.decline_reason or reason,
+        )
+        if not result.approved:
+            raise RefundNotAllowed(f"The payment provider refused the refund: {result.decline_reason}")
+        ticket.status = TicketStatus.REFUNDED
+        ticket.refund_amount = ticket.price
+        ticket.refunded_at = now
+        ticket.cancelled_at = now
+        ticket.save(update_fields=["status", "refund_amount", "refunded_at", "cancelled_at", "updated_at"])
+        refunded += ticket.price
+    if tickets:
+        count = len(tickets)
+        Session.objects.filter(pk=booking.session_id).update(
+            seats_sold=F("seats_sold") - count, seats_available=F("seats_available") + count
+        )
+        User.objects.filter(pk=booking.user_id).update(
+            total_spent=F("total_spent") - refunded,
+            tickets_purchased=F("tickets_purchased") - count,
+            bonus_points=Greatest(F("bonus_points") - int(refunded // 100), 0),
+        )
+    return refunded
+
+
+def _settle_booking_status(booking: Booking, now) -> None:
+    """A booking whose tickets are all gone is cancelled (never paid) or refunded."""
+    statuses = set(booking.tickets.values_list("status", flat=True))
+    if statuses & {TicketStatus.RESERVED, TicketStatus.PAID, TicketStatus.USED}:
+        return
+    new = BookingStatus.REFUNDED if TicketStatus.REFUNDED in statuses else BookingStatus.CANCELLED
+    if booking.status == BookingStatus.RESERVED and statuses <= {TicketStatus.EXPIRED}:
+        new = BookingStatus.EXPIRED
+    if booking.status != new:
+        booking.status = new
+        booking.save(update_fields=["status", "updated_at"])
+
+
+def ticket_cancel(*, ticket: Ticket, by: User) -> Ticket:
+    """Cancel a held ticket, or refund a paid one until REFUND_CUTOFF_MINUTES before the start."""
+    now = timezone.now()
+    with transaction.atomic():
+        session = _lock_session(ticket.session_id)
+        booking = Booking.objects.select_for_update().get(pk=ticket.booking_id)
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if ticket.status == TicketStatus.RESERVED:
+            ticket.status = TicketStatus.CANCELLED
+            ticket.cancelled_at = now
+            ticket.save(update_fields=["status", "cancelled_at", "updated_at"])
+            remaining = booking.tickets.filter(status=TicketStatus.RESERVED).aggregate(total=Sum("price"))["total"]
+            booking.total = remaining or Decimal("0")
+            booking.save(update_fields=["total", "updated_at"])
+        elif ticket.status == TicketStatus.PAID:
+            cutoff = session.starts_at - timedelta(minutes=settings.REFUND_CUTOFF_MINUTES)
+            if now >= cutoff:
+                raise RefundNotAllowed(
+                    f"Paid tickets can be refunded until {settings.REFUND_CUTOFF_MINUTES} minutes before the start.",
+                    extra={"refund_deadline": cutoff.isoformat()},
+                )
+            _refund_paid_tickets(booking=booking, tickets=[ticket], now=now, reason="cancelled by customer")
+        else:
+            raise TicketNotUsable(f"A {ticket.get_status_display().lower()} ticket cannot be cancelled.",
+                                  extra={"status": ticket.status})
+        _settle_booking_status(booking, now)
+    logger.info("ticket cancelled", extra={"event": "ticket_cancelled", "ticket": ticket.number, "status": ticket.status})
+    return ticket
+
+
+@dataclass(frozen=True)
+class SessionCancellation:
+    session: Session
+    refunded_tickets: int
+    refunded_amount: Decimal
+    released_holds: int
+
+
+def session_cancel(*, session: Session, by: User | None, reason: str = "") -> SessionCancellation:
+    """Cancel a session: every paid ticket refunded in full, every hold released, in one transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        session = _lock_session(session.pk, exclusive=True)
+        if session.status == SessionStatus.CANCELLED:
+            raise SalesClosed("The session is already cancelled.", code="session_cancelled")
+        if session.status == SessionStatus.FINISHED:
+            raise SalesClosed("A finished session cannot be cancelled.", code="session_finished")
+        session.status = SessionStatus.CANCELLED
+        session.cancelled_at = now
+        session.cancel_reason = reason[:255]
+        session.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+
+        released = Ticket.objects.filter(session=session, status=TicketStatus.RESERVED).update(
+            status=TicketStatus.CANCELLED, cancelled_at=now, updated_at=now
+        )
+        refunded_tickets, refunded_amount = 0, Decimal("0")
+        bookings = Booking.objects.select_for_update().filter(session=session).order_by("pk")
+        for booking in bookings:
+            paid = list(booking.tickets.select_for_update().filter(status=TicketStatus.PAID).order_by("pk"))
+            refunded_amount += _refund_paid_tickets(booking=booking, tickets=paid, now=now, reason="session cancelled")
+            refunded_tickets += len(paid)
+            _settle_booking_status(booking, now)
+    logger.info("session cancelled", extra={
+        "event": "session_cancelled", "session": session.pk, "refunded": refunded_tickets, "released": released,
+    })
+    session.refresh_from_db()
+    return SessionCancellation(session, refunded_tickets, refunded_amount, released)
+
+
+# --- Expiry -------------------------------------------------------------------
+
+def holds_expire(*, now=None) -> tuple[int, int]:
+    """Mark lapsed holds expired: (tickets, bookings). Safe beside live traffic.
+
+    Each statement commits on its own and re-checks its condition on rows a
+    payment has locked, so a booking paid meanwhile is left alone.
+    """
+    now = now or timezone.now()
+    tickets = Ticket.objects.lapsed(now).update(status=TicketStatus.EXPIRED, updated_at=now)
+    bookings = (
+        Booking.objects.filter(status=BookingStatus.RESERVED, reserved_until__lte=now)
+        .exclude(tickets__status__in=[TicketStatus.PAID, TicketStatus.USED])
+        .update(status=BookingStatus.EXPIRED, updated_at=now)
+    )
+    if tickets:
+        logger.info("holds expired", extra={"event": "holds_expired", "tickets": tickets})
+    return tickets, bookings
+
+
+# --- Door check-in ------------------------------------------------------------
+
+def ticket_check_in(*, payload: str, by: User) -> Ticket:
+    """Admit the holder of a QR payload once; refusals say why."""
+    parsed = tokens.read_ticket_token(payload)
+    if parsed is None:
+        raise InvalidTicketToken("This is not a genuine ticket code.")
+    ticket_id, secret = parsed
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("session__movie", "session__hall__cinema")
+            .filter(pk=ticket_id)
+            .first()
+        )
+        if ticket is None or not secrets.compare_digest(ticket.qr_secret, secret):
+            raise InvalidTicketToken("This ticket code has been revoked or is not genuine.")
+        if ticket.status == TicketStatus.USED:
+            raise AlreadyCheckedIn(
+                f"Already checked in at {ticket.checked_in_at.isoformat()}.",
+                extra={"checked_in_at": ticket.checked_in_at.isoformat()},
+            )
+        if ticket.status != TicketStatus.PAID:
+            raise TicketNotUsable(
+                f"The ticket is {ticket.get_status_display().lower()}, not paid.", extra={"status": ticket.status}
+            )
+        session = ticket.session
+        if session.status == SessionStatus.CANCELLED:
+            raise TicketNotUsable("The session was cancelled.", extra={"status": "session_cancelled"})
+        opens = session.starts_at - timedelta(minutes=settings.CHECKIN_OPENS_MINUTES)
+        if now < opens:
+            raise TicketNotUsable(f"Check-in opens at {opens.isoformat()}.", code="too_early",
+                                  extra={"opens_at": opens.isoformat()})
+        if now > session.ends_at:
+            raise TicketNotUsable("The session is over.", code="too_late", extra={"ended_at": session.ends_at.isoformat()})
+        ticket.status = TicketStatus.USED
+        ticket.checked_in_at = now
+        ticket.checked_in_by = by
+        ticket.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+    logger.info("ticket checked in", extra={"event": "ticket_checked_in", "ticket": ticket.number})
+    return ticket
+
+
+def ticket_revoke_qr(*, ticket: Ticket) -> Ticket:
+    """Issue a new QR secret: every earlier copy of the code stops working."""
+    ticket.qr_secret = tokens.new_qr_secret()
+    ticket.save(update_fields=["qr_secret", "updated_at"])
+    return ticket
