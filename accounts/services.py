@@ -33,7 +33,9 @@ def _validate_password(password: str, user: User) -> None:
         raise ValidationFailed(exc.messages[0], fields={"password": exc.messages}) from exc
 
 
-def user_create(*, email: str, password: str, role: str = Role.CUSTOMER, validate_password: bool = True, **fields) -> User:
+def user_create(
+    *, email: str, password: str, role: str = Role.CUSTOMER, validate_password: bool = True, **fields
+) -> User:
     """Create a user with a role; e-mail is unique case-insensitively (409 otherwise)."""
     email = User.objects.normalize_email(email.strip()).lower()
     user = User(email=email, **fields)
@@ -51,7 +53,9 @@ def user_create(*, email: str, password: str, role: str = Role.CUSTOMER, validat
 
 def user_change_password(*, user: User, old_password: str, new_password: str) -> User:
     if not user.check_password(old_password):
-        raise ValidationFailed("The current password is wrong.", fields={"old_password": ["The current password is wrong."]})
+        raise ValidationFailed(
+            "The current password is wrong.", fields={"old_password": ["The current password is wrong."]}
+        )
     _validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password", "updated_at"])

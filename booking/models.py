@@ -40,8 +40,12 @@ class Booking(models.Model):
     """One purchase: the tickets a customer held together, paid together."""
 
     reference = models.CharField(_("reference"), max_length=16, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="bookings")
-    session = models.ForeignKey("scheduling.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="bookings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    session = models.ForeignKey(
+        "scheduling.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="bookings"
+    )
     status = models.CharField(_("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.RESERVED)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
@@ -90,8 +94,12 @@ class TicketQuerySet(models.QuerySet):
 class Ticket(models.Model):
     number = models.CharField(_("ticket number"), max_length=20, unique=True)
     booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="tickets")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets")
-    session = models.ForeignKey("scheduling.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="tickets")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    session = models.ForeignKey(
+        "scheduling.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="tickets"
+    )
     row = models.PositiveSmallIntegerField(_("row"))
     seat = models.PositiveSmallIntegerField(_("seat"))
     category = models.CharField(_("seat category"), max_length=16, choices=SeatCategory.choices)
@@ -104,8 +112,12 @@ class Ticket(models.Model):
     qr_secret = models.CharField(_("QR secret"), max_length=32, editable=False)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("checked in by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     refund_amount = models.DecimalField(_("refund amount"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -179,9 +191,16 @@ class Payment(models.Model):
 
     booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="payments")
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket (refunds)"), on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+        Ticket,
+        verbose_name=_("ticket (refunds)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments"
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=PaymentKind.choices)
     status = models.CharField(_("status"), max_length=8, choices=PaymentStatus.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)

@@ -26,8 +26,9 @@ class ChargeResult:
 class PaymentGateway:
     name = "abstract"
 
-    def charge(self, *, amount: Decimal, currency: str, method: str, card_number: str,
-               description: str, idempotency_key: str) -> ChargeResult:
+    def charge(
+        self, *, amount: Decimal, currency: str, method: str, card_number: str, description: str, idempotency_key: str
+    ) -> ChargeResult:
         raise NotImplementedError
 
     def refund(self, *, charge_reference: str, amount: Decimal, currency: str, idempotency_key: str) -> ChargeResult:

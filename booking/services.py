@@ -108,6 +108,7 @@ def _seat_name(row: int, seat: int) -> dict:
 
 # --- Hold ------------------------------------------------------------------
 
+
 def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) -> Booking:
     """Hold every requested seat of one session for BOOKING_HOLD_MINUTES, or none.
 
@@ -161,14 +162,26 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
         reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
         prices = [session.price_for(layout[seat].category) for seat in seats]
         booking = Booking.objects.create(
-            reference=_code(8), user=user, session=session, total=sum(prices, Decimal("0")),
-            currency=session.currency, reserved_until=reserved_until,
+            reference=_code(8),
+            user=user,
+            session=session,
+            total=sum(prices, Decimal("0")),
+            currency=session.currency,
+            reserved_until=reserved_until,
         )
         tickets = [
             Ticket(
-                number=f"{booking.reference}-{index}", booking=booking, user=user, session=session,
-                row=row, seat=number, category=layout[(row, number)].category, price=price,
-                status=TicketStatus.RESERVED, reserved_until=reserved_until, qr_secret=tokens.new_qr_secret(),
+                number=f"{booking.reference}-{index}",
+                booking=booking,
+                user=user,
+                session=session,
+                row=row,
+                seat=number,
+                category=layout[(row, number)].category,
+                price=price,
+                status=TicketStatus.RESERVED,
+                reserved_until=reserved_until,
+                qr_secret=tokens.new_qr_secret(),
             )
             for index, ((row, number), price) in enumerate(zip(seats, prices, strict=True), start=1)
         ]
@@ -193,6 +206,7 @@ def _refuse_taken(tickets_qs, now) -> None:
 
 
 # --- Payment ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PaymentOutcome:
@@ -257,32 +271,55 @@ def booking_pay(
 
         amount = sum((t.price for t in held), Decimal("0"))
         result = get_gateway().charge(
-            amount=amount, currency=booking.currency, method=method, card_number=card_number,
-            description=f"Booking {booking.reference}", idempotency_key=f"{user.pk}:{idempotency_key}",
+            amount=amount,
+            currency=booking.currency,
+            method=method,
+            card_number=card_number,
+            description=f"Booking {booking.reference}",
+            idempotency_key=f"{user.pk}:{idempotency_key}",
         )
         payment = Payment.objects.create(
-            booking=booking, user=user, kind=PaymentKind.CHARGE, amount=amount, currency=booking.currency,
-            method=method, provider=get_gateway().name, provider_reference=result.reference,
+            booking=booking,
+            user=user,
+            kind=PaymentKind.CHARGE,
+            amount=amount,
+            currency=booking.currency,
+            method=method,
+            provider=get_gateway().name,
+            provider_reference=result.reference,
             status=PaymentStatus.APPROVED if result.approved else PaymentStatus.DECLINED,
-            decline_reason=result.decline_reason, card_last4=card_number[-4:] if card_number else "",
-            idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+            decline_reason=result.decline_reason,
+            card_last4=card_number[-4:] if card_number else "",
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint,
         )
         if not result.approved:
             logger.info("payment declined", extra={"event": "payment_declined", "booking": booking.reference})
             return PaymentOutcome(booking=booking, payment=payment, replayed=False)
 
         Ticket.objects.filter(pk__in=[t.pk for t in held]).update(
-            status=TicketStatus.PAID, paid_at=now, reserved_until=None, payment_method=method,
-            payment_reference=result.reference, updated_at=now,
+            status=TicketStatus.PAID,
+            paid_at=now,
+            reserved_until=None,
+            payment_method=method,
+            payment_reference=result.reference,
+            updated_at=now,
         )
         booking.status = BookingStatus.PAID
         booking.total = amount
         booking.paid_at = now
         booking.payment_method = method
         booking.payment_reference = result.reference
-        booking.save(update_fields=[
-            "status", "total", "paid_at", "payment_method", "payment_reference", "updated_at",
-        ])
+        booking.save(
+            update_fields=[
+                "status",
+                "total",
+                "paid_at",
+                "payment_method",
+                "payment_reference",
+                "updated_at",
+            ]
+        )
         sold = len(held)
         Session.objects.filter(pk=session.pk).update(
             seats_sold=F("seats_sold") + sold, seats_available=F("seats_available") - sold
@@ -298,6 +335,7 @@ def booking_pay(
 
 # --- Cancellation and refunds -----------------------------------------------
 
+
 def _refund_paid_tickets(*, booking: Booking, tickets: list[Ticket], now, reason: str) -> Decimal:
     """Refund paid tickets of one locked booking in full; returns the amount."""
     charge = booking.payments.filter(kind=PaymentKind.CHARGE, status=PaymentStatus.APPROVED).first()
@@ -306,13 +344,22 @@ def _refund_paid_tickets(*, booking: Booking, tickets: list[Ticket], now, reason
     for ticket in tickets:
         result = gateway.refund(
             charge_reference=charge.provider_reference if charge else booking.payment_reference,
-            amount=ticket.price, currency=booking.currency, idempotency_key=f"refund:{ticket.pk}",
+            amount=ticket.price,
+            currency=booking.currency,
+            idempotency_key=f"refund:{ticket.pk}",
         )
         Payment.objects.create(
-            booking=booking, ticket=ticket, user=ticket.user, kind=PaymentKind.REFUND,
+            booking=booking,
+            ticket=ticket,
+            user=ticket.user,
+            kind=PaymentKind.REFUND,
             status=PaymentStatus.APPROVED if result.approved else PaymentStatus.DECLINED,
-            amount=ticket.price, currency=booking.currency, method=ticket.payment_method,
-            provider=gateway.name, provider_reference=result.reference, decline_reason=result.decline_reason or reason,
+            amount=ticket.price,
+            currency=booking.currency,
+            method=ticket.payment_method,
+            provider=gateway.name,
+            provider_reference=result.reference,
+            decline_reason=result.decline_reason or reason,
         )
         if not result.approved:
             raise RefundNotAllowed(f"The payment provider refused the refund: {result.decline_reason}")
@@ -371,10 +418,13 @@ def ticket_cancel(*, ticket: Ticket, by: User) -> Ticket:
                 )
             _refund_paid_tickets(booking=booking, tickets=[ticket], now=now, reason="cancelled by customer")
         else:
-            raise TicketNotUsable(f"A {ticket.get_status_display().lower()} ticket cannot be cancelled.",
-                                  extra={"status": ticket.status})
+            raise TicketNotUsable(
+                f"A {ticket.get_status_display().lower()} ticket cannot be cancelled.", extra={"status": ticket.status}
+            )
         _settle_booking_status(booking, now)
-    logger.info("ticket cancelled", extra={"event": "ticket_cancelled", "ticket": ticket.number, "status": ticket.status})
+    logger.info(
+        "ticket cancelled", extra={"event": "ticket_cancelled", "ticket": ticket.number, "status": ticket.status}
+    )
     return ticket
 
 
@@ -410,14 +460,21 @@ def session_cancel(*, session: Session, by: User | None, reason: str = "") -> Se
             refunded_amount += _refund_paid_tickets(booking=booking, tickets=paid, now=now, reason="session cancelled")
             refunded_tickets += len(paid)
             _settle_booking_status(booking, now)
-    logger.info("session cancelled", extra={
-        "event": "session_cancelled", "session": session.pk, "refunded": refunded_tickets, "released": released,
-    })
+    logger.info(
+        "session cancelled",
+        extra={
+            "event": "session_cancelled",
+            "session": session.pk,
+            "refunded": refunded_tickets,
+            "released": released,
+        },
+    )
     session.refresh_from_db()
     return SessionCancellation(session, refunded_tickets, refunded_amount, released)
 
 
 # --- Expiry -------------------------------------------------------------------
+
 
 def holds_expire(*, now=None) -> tuple[int, int]:
     """Mark lapsed holds expired: (tickets, bookings). Safe beside live traffic.
@@ -438,6 +495,7 @@ def holds_expire(*, now=None) -> tuple[int, int]:
 
 
 # --- Door check-in ------------------------------------------------------------
+
 
 def ticket_check_in(*, payload: str, by: User) -> Ticket:
     """Admit the holder of a QR payload once; refusals say why."""
@@ -469,10 +527,13 @@ def ticket_check_in(*, payload: str, by: User) -> Ticket:
             raise TicketNotUsable("The session was cancelled.", extra={"status": "session_cancelled"})
         opens = session.starts_at - timedelta(minutes=settings.CHECKIN_OPENS_MINUTES)
         if now < opens:
-            raise TicketNotUsable(f"Check-in opens at {opens.isoformat()}.", code="too_early",
-                                  extra={"opens_at": opens.isoformat()})
+            raise TicketNotUsable(
+                f"Check-in opens at {opens.isoformat()}.", code="too_early", extra={"opens_at": opens.isoformat()}
+            )
         if now > session.ends_at:
-            raise TicketNotUsable("The session is over.", code="too_late", extra={"ended_at": session.ends_at.isoformat()})
+            raise TicketNotUsable(
+                "The session is over.", code="too_late", extra={"ended_at": session.ends_at.isoformat()}
+            )
         ticket.status = TicketStatus.USED
         ticket.checked_in_at = now
         ticket.checked_in_by = by

@@ -29,9 +29,6 @@ def read_ticket_token(payload: str) -> tuple[int, str] | None:
         value = signing.loads(payload.strip(), salt=_SALT)
     except signing.BadSignature:
         return None
-    if (
-        not isinstance(value, list) or len(value) != 2
-        or not isinstance(value[0], int) or not isinstance(value[1], str)
-    ):
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], int) or not isinstance(value[1], str):
         return None
     return value[0], value[1]

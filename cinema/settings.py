@@ -21,9 +21,7 @@ DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET_KEY = "dev-insecure-only-for-local-runs-never-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a long random value (50+ characters) when DEBUG is off."
-    )
+    raise ImproperlyConfigured("SECRET_KEY must be set to a long random value (50+ characters) when DEBUG is off.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

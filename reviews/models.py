@@ -11,20 +11,31 @@ class ReviewStatus(models.TextChoices):
 
 
 class Review(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE, related_name="reviews")
-    movie = models.ForeignKey("catalog.Movie", verbose_name=_("movie"), on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    movie = models.ForeignKey(
+        "catalog.Movie", verbose_name=_("movie"), on_delete=models.CASCADE, related_name="reviews"
+    )
     rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(10)])
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), max_length=10_000)
     is_spoiler = models.BooleanField(_("contains spoilers"), default=False)
     is_verified_viewer = models.BooleanField(
-        _("verified viewer"), default=False, editable=False,
+        _("verified viewer"),
+        default=False,
+        editable=False,
         help_text=_("The author had a paid or used ticket for this film when writing."),
     )
     status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("moderated by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True, editable=False)
     rejection_reason = models.CharField(_("rejection reason"), max_length=500, blank=True)
@@ -60,7 +71,9 @@ class ReviewVote(models.Model):
     """One user's helpful / not-helpful vote on a review; changeable."""
 
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("voter"), on_delete=models.CASCADE, related_name="review_votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("voter"), on_delete=models.CASCADE, related_name="review_votes"
+    )
     is_helpful = models.BooleanField(_("helpful"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

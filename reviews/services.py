@@ -50,8 +50,13 @@ def review_create(*, user: User, movie: Movie, rating: int, title: str, text: st
     try:
         with transaction.atomic():
             review = Review.objects.create(
-                user=user, movie=movie, rating=rating, title=title.strip(), text=text.strip(),
-                is_spoiler=is_spoiler, is_verified_viewer=verified,
+                user=user,
+                movie=movie,
+                rating=rating,
+                title=title.strip(),
+                text=text.strip(),
+                is_spoiler=is_spoiler,
+                is_verified_viewer=verified,
             )
             User.objects.filter(pk=user.pk).update(reviews_written=F("reviews_written") + 1)
     except IntegrityError as exc:

@@ -71,14 +71,21 @@ class Session(models.Model):
     is_premiere = models.BooleanField(_("premiere"), default=False)
     sales_open_at = models.DateTimeField(_("sales open at"), null=True, blank=True)
     sales_close_at = models.DateTimeField(
-        _("sales close at"), null=True, blank=True,
+        _("sales close at"),
+        null=True,
+        blank=True,
         help_text=_("Empty: SALES_CUTOFF_MINUTES before the start."),
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=255, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -90,13 +97,19 @@ class Session(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=models.Q(busy_until__gte=models.F("ends_at")), name="session_busy_until_after_end"
             ),
             models.CheckConstraint(
                 condition=models.Q(
-                    base_price__gte=0, premium_price__gte=0, vip_price__gte=0, love_price__gte=0, wheelchair_price__gte=0
+                    base_price__gte=0,
+                    premium_price__gte=0,
+                    vip_price__gte=0,
+                    love_price__gte=0,
+                    wheelchair_price__gte=0,
                 ),
                 name="session_prices_gte_0",
             ),

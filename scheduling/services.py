@@ -87,7 +87,9 @@ def _save_checked(session: Session, *, is_new: bool) -> Session:
             clash = (
                 session_overlaps(
                     hall=session.hall, starts_at=session.starts_at, busy_until=session.busy_until, exclude_pk=session.pk
-                ).select_related("movie", "hall__cinema").first()
+                )
+                .select_related("movie", "hall__cinema")
+                .first()
             )
             if clash is not None:
                 raise _overlap_error(clash)
@@ -108,15 +110,30 @@ def session_create(*, movie: Movie, hall: Hall, starts_at, base_price: Decimal, 
         if fields.get(field) is None:
             fields[field] = (base_price * factor).quantize(Decimal("1"))
     session = Session(
-        movie=movie, hall=hall, starts_at=starts_at, base_price=base_price, created_by=created_by,
-        capacity=hall.capacity, seats_available=hall.capacity, **fields,
+        movie=movie,
+        hall=hall,
+        starts_at=starts_at,
+        base_price=base_price,
+        created_by=created_by,
+        capacity=hall.capacity,
+        seats_available=hall.capacity,
+        **fields,
     )
     return _save_checked(session, is_new=True)
 
 
 EDITABLE_FIELDS = (
-    "movie", "hall", "starts_at", *PRICE_FIELDS, "format", "audio_language", "subtitles_language",
-    "is_premiere", "sales_open_at", "sales_close_at", "status",
+    "movie",
+    "hall",
+    "starts_at",
+    *PRICE_FIELDS,
+    "format",
+    "audio_language",
+    "subtitles_language",
+    "is_premiere",
+    "sales_open_at",
+    "sales_close_at",
+    "status",
 )
 
 

@@ -72,17 +72,17 @@ def parse_layout(layout) -> list[Seat]:
             raise ValidationError(f"{where}: unknown keys {', '.join(sorted(unknown))}.")
         number = row.get("row")
         if not _positive_int(number):
-            raise ValidationError(f"{where}: \"row\" must be a positive integer.")
+            raise ValidationError(f'{where}: "row" must be a positive integer.')
         if number in row_numbers:
             raise ValidationError(f"Row {number} appears twice.")
         row_numbers.add(number)
         if row.get("aisle_before", False) not in (True, False):
-            raise ValidationError(f"Row {number}: \"aisle_before\" must be true or false.")
+            raise ValidationError(f'Row {number}: "aisle_before" must be true or false.')
         if row.get("aisle_before"):
             y += 1
         positions = row.get("seats")
         if not isinstance(positions, list) or not positions:
-            raise ValidationError(f"Row {number}: \"seats\" must be a non-empty list.")
+            raise ValidationError(f'Row {number}: "seats" must be a non-empty list.')
         if len(positions) > MAX_POSITIONS:
             raise ValidationError(f"Row {number}: at most {MAX_POSITIONS} positions.")
         seat_numbers: set[int] = set()
@@ -96,7 +96,7 @@ def parse_layout(layout) -> list[Seat]:
                 raise ValidationError(f"Row {number}, position {x + 1}: unknown keys {', '.join(sorted(unknown))}.")
             seat_number = position.get("seat")
             if not _positive_int(seat_number):
-                raise ValidationError(f"Row {number}, position {x + 1}: \"seat\" must be a positive integer.")
+                raise ValidationError(f'Row {number}, position {x + 1}: "seat" must be a positive integer.')
             if seat_number in seat_numbers:
                 raise ValidationError(f"Row {number}: seat {seat_number} appears twice.")
             seat_numbers.add(seat_number)
@@ -108,7 +108,7 @@ def parse_layout(layout) -> list[Seat]:
                 )
             blocked = position.get("blocked", False)
             if blocked not in (True, False):
-                raise ValidationError(f"Row {number}, seat {seat_number}: \"blocked\" must be true or false.")
+                raise ValidationError(f'Row {number}, seat {seat_number}: "blocked" must be true or false.')
             seats.append(Seat(number, seat_number, category, blocked, x, y))
         if not seat_numbers:
             raise ValidationError(f"Row {number} has no seats.")
@@ -154,9 +154,12 @@ def rectangular_layout(
     out_rows = []
     for r in range(1, rows + 1):
         category = (
-            SeatCategory.VIP if r in vip_rows
-            else SeatCategory.PREMIUM if r in premium_rows
-            else SeatCategory.LOVE if r in love_rows
+            SeatCategory.VIP
+            if r in vip_rows
+            else SeatCategory.PREMIUM
+            if r in premium_rows
+            else SeatCategory.LOVE
+            if r in love_rows
             else SeatCategory.STANDARD
         )
         positions: list[dict | None] = []

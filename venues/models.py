@@ -49,7 +49,9 @@ class Cinema(models.Model):
         verbose_name_plural = _("cinemas")
         ordering = ["city", "name", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="cinema_latitude_range"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90), name="cinema_latitude_range"
+            ),
             models.CheckConstraint(
                 condition=models.Q(longitude__gte=-180, longitude__lte=180), name="cinema_longitude_range"
             ),
@@ -109,7 +111,11 @@ class Hall(models.Model):
     blocked_seats = models.PositiveIntegerField(_("blocked seats"), default=0, editable=False)
     screen_type = models.CharField(_("screen"), max_length=100, blank=True)
     screen_width_m = models.DecimalField(
-        _("screen width, m"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("screen width, m"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     sound_system = models.CharField(_("sound system"), max_length=100, blank=True)
@@ -133,8 +139,11 @@ class Hall(models.Model):
             models.CheckConstraint(condition=models.Q(capacity__gt=0), name="hall_capacity_gt_0"),
             models.CheckConstraint(
                 condition=models.Q(
-                    capacity=models.F("standard_seats") + models.F("premium_seats") + models.F("vip_seats")
-                    + models.F("love_seats") + models.F("wheelchair_spaces")
+                    capacity=models.F("standard_seats")
+                    + models.F("premium_seats")
+                    + models.F("vip_seats")
+                    + models.F("love_seats")
+                    + models.F("wheelchair_spaces")
                 ),
                 name="hall_capacity_is_sum_of_categories",
             ),
@@ -147,4 +156,3 @@ class Hall(models.Model):
     @property
     def cinema_tz(self) -> zoneinfo.ZoneInfo:
         return self.cinema.tz
-

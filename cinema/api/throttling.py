@@ -12,8 +12,8 @@ shares the cache.
 import time
 
 from django.core.cache import cache
-from rest_framework.throttling import BaseThrottle
 from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 
 class AtomicRateThrottle(BaseThrottle):

@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from accounts.services import user_set_role
+from cinema.errors import ApplicationError
+
+
+class UserCreationForm(forms.ModelForm):
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.email = user.email.lower()
+        user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationForm
+    ordering = ("email",)
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "is_active",
+        "tickets_purchased",
+        "total_spent",
+        "date_joined",
+    )
+    list_filter = ("role", "is_active", "email_verified", "marketing_opt_in", "preferred_language")
+    search_fields = ("email", "first_name", "last_name", "phone")
+    date_hierarchy = "date_joined"
+    autocomplete_fields = ("preferred_cinema",)
+    readonly_fields = (
+        "is_staff",
+        "is_superuser",
+        "total_spent",
+        "tickets_purchased",
+        "reviews_written",
+        "bonus_points",
+        "last_login",
+        "last_login_ip",
+        "date_joined",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            _("Person"),
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "phone",
+                    "date_of_birth",
+                    "avatar_url",
+                    "city",
+                    "address",
+                    "postal_code",
+                )
+            },
+        ),
+        (_("Preferences"), {"fields": ("preferred_language", "preferred_cinema", "marketing_opt_in")}),
+        (_("Role and access"), {"fields": ("role", "is_active", "email_verified", "is_staff", "is_superuser")}),
+        (
+            _("Loyalty (kept by the booking engine)"),
+            {"fields": ("bonus_points", "total_spent", "tickets_purchased", "reviews_written")},
+        ),
+        (_("Activity"), {"fields": ("last_login", "last_login_ip", "date_joined", "updated_at")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "role", "password")}),
+    )
+    filter_horizontal = ()
+
+    def save_model(self, request, obj, form, change):
+        role_changed = "role" in form.changed_data or not change
+        super().save_model(request, obj, form, change)
+        if role_changed:
+            try:
+                user_set_role(user=obj, role=obj.role)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+
+    @admin.action(description=_("Make customer"))
+    def make_customer(self, request, queryset):
+        for user in queryset:
+            user_set_role(user=user, role=Role.CUSTOMER)
+
+    actions = ["make_customer"]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CinemaConfig(AppConfig):
+    name = "cinema"
+    verbose_name = "Cinema platform"
+
+    def ready(self):
+        from cinema import admin_site  # noqa: F401  (brands the admin)

@@ -1,0 +1,112 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cinema.admin_utils import add_service_error
+from cinema.errors import ApplicationError
+from scheduling.models import Session
+from scheduling.services import session_create, session_update
+
+
+class SessionForm(forms.ModelForm):
+    """Runs the scheduling service's rules (overlap, sales window, prices) in clean(),
+    so the admin refuses exactly what the API refuses, with a readable message."""
+
+    class Meta:
+        model = Session
+        fields = (
+            "movie",
+            "hall",
+            "starts_at",
+            "base_price",
+            "premium_price",
+            "vip_price",
+            "love_price",
+            "wheelchair_price",
+            "currency",
+            "format",
+            "audio_language",
+            "subtitles_language",
+            "status",
+            "is_premiere",
+            "sales_open_at",
+            "sales_close_at",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("premium_price", "vip_price", "love_price", "wheelchair_price"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Empty: derived from the standard price.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        data = {k: v for k, v in cleaned.items() if k in self.Meta.fields}
+        try:
+            if self.instance.pk:
+                changes = {k: v for k, v in data.items() if k in self.changed_data}
+                self.saved = session_update(session=Session.objects.get(pk=self.instance.pk), **changes)
+            else:
+                data["created_by"] = getattr(self, "user", None)
+                self.saved = session_create(**data)
+        except ApplicationError as exc:
+            add_service_error(self, exc)
+        return cleaned
+
+    def _post_clean(self):
+        # The service has validated and saved; skip the model-level re-validation.
+        pass
+
+    def save(self, commit=True):
+        self.save_m2m = lambda: None
+        return self.saved
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    form = SessionForm
+    list_display = (
+        "movie",
+        "hall",
+        "starts_at",
+        "format",
+        "status",
+        "base_price",
+        "seats_sold",
+        "seats_available",
+        "is_premiere",
+    )
+    list_filter = (
+        "status",
+        "format",
+        "is_premiere",
+        "hall__cinema__city",
+        "hall__cinema",
+        ("starts_at", admin.DateFieldListFilter),
+    )
+    search_fields = ("movie__title", "hall__name", "hall__cinema__name")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("movie", "hall")
+    list_select_related = ("movie", "hall__cinema")
+    readonly_fields = (
+        "ends_at",
+        "busy_until",
+        "capacity",
+        "seats_sold",
+        "seats_available",
+        "cancelled_at",
+        "cancel_reason",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by the scheduling service in SessionForm.clean()
