@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role, User
-from accounts.roles import GROUP_NAMES
+from accounts.roles import GROUP_NAMES, sync_groups
 from cinema.errors import Conflict, ValidationFailed
 
 
@@ -22,7 +22,11 @@ def user_set_role(*, user: User, role: str) -> User:
         staff_groups = Group.objects.filter(name__in=GROUP_NAMES.values())
         user.groups.remove(*staff_groups)
         if role in GROUP_NAMES:
-            user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+            group = Group.objects.filter(name=GROUP_NAMES[role]).first()
+            if group is None:  # deleted by hand (or a flushed test database): recreate all
+                sync_groups()
+                group = Group.objects.get(name=GROUP_NAMES[role])
+            user.groups.add(group)
     return user
 
 

@@ -1,0 +1,148 @@
+"""Fixtures that read like the domain: cinema → hall → session, and a client per role."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from accounts.services import user_create
+from catalog.models import Movie
+from scheduling.services import session_create
+from venues.layout import rectangular_layout
+from venues.models import Cinema
+from venues.services import hall_create
+
+PASSWORD = "correct-horse-battery"
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests (exclusion constraint, real parallel connections)
+    are deselected on SQLite, not skipped: CI runs them on PostgreSQL."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
+
+
+def make_user(email: str, role: str = Role.CUSTOMER, **fields):
+    return user_create(email=email, password=PASSWORD, role=role, validate_password=False, **fields)
+
+
+@pytest.fixture
+def customer(db):
+    return make_user("customer@example.com", first_name="Ivan")
+
+
+@pytest.fixture
+def other_customer(db):
+    return make_user("other@example.com", first_name="Olga")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("moderator@example.com", Role.MODERATOR)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("manager@example.com", Role.MANAGER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin@example.com", Role.ADMIN)
+
+
+def client_for(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def anon_client():
+    return client_for()
+
+
+@pytest.fixture
+def customer_client(customer):
+    return client_for(customer)
+
+
+@pytest.fixture
+def other_client(other_customer):
+    return client_for(other_customer)
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return client_for(moderator)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return client_for(manager)
+
+
+@pytest.fixture
+def admin_client_api(admin_user):
+    return client_for(admin_user)
+
+
+@pytest.fixture
+def cinema(db):
+    return Cinema.objects.create(
+        name="Октябрь", slug="oktyabr", city="Москва", address="Новый Арбат, 24",
+        latitude=Decimal("55.7527"), longitude=Decimal("37.5866"), timezone="Europe/Moscow", has_parking=True,
+    )
+
+
+@pytest.fixture
+def hall(cinema):
+    """5 rows × 6 seats: row 5 VIP, seat 6 of row 1 blocked, a gap after seat 3."""
+    layout = rectangular_layout(5, 6, vip_rows=(5,), blocked=((1, 6),), aisle_after_seat=3)
+    return hall_create(cinema=cinema, name="Зал 1", number=1, layout=layout, cleaning_minutes=15)
+
+
+@pytest.fixture
+def movie(db):
+    return Movie.objects.create(
+        title="Сталкер", original_title="Stalker", slug="stalker", duration_minutes=161,
+        release_date=timezone.localdate() - timedelta(days=10), director="Андрей Тарковский",
+        cast="Александр Кайдановский, Анатолий Солоницын",
+    )
+
+
+@pytest.fixture
+def session(movie, hall):
+    return session_create(movie=movie, hall=hall, starts_at=timezone.now() + timedelta(days=1),
+                          base_price=Decimal("400"))
