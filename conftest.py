@@ -121,8 +121,14 @@ def admin_client_api(admin_user):
 @pytest.fixture
 def cinema(db):
     return Cinema.objects.create(
-        name="Октябрь", slug="oktyabr", city="Москва", address="Новый Арбат, 24",
-        latitude=Decimal("55.7527"), longitude=Decimal("37.5866"), timezone="Europe/Moscow", has_parking=True,
+        name="Октябрь",
+        slug="oktyabr",
+        city="Москва",
+        address="Новый Арбат, 24",
+        latitude=Decimal("55.7527"),
+        longitude=Decimal("37.5866"),
+        timezone="Europe/Moscow",
+        has_parking=True,
     )
 
 
@@ -136,13 +142,18 @@ def hall(cinema):
 @pytest.fixture
 def movie(db):
     return Movie.objects.create(
-        title="Сталкер", original_title="Stalker", slug="stalker", duration_minutes=161,
-        release_date=timezone.localdate() - timedelta(days=10), director="Андрей Тарковский",
+        title="Сталкер",
+        original_title="Stalker",
+        slug="stalker",
+        duration_minutes=161,
+        release_date=timezone.localdate() - timedelta(days=10),
+        director="Андрей Тарковский",
         cast="Александр Кайдановский, Анатолий Солоницын",
     )
 
 
 @pytest.fixture
 def session(movie, hall):
-    return session_create(movie=movie, hall=hall, starts_at=timezone.now() + timedelta(days=1),
-                          base_price=Decimal("400"))
+    return session_create(
+        movie=movie, hall=hall, starts_at=timezone.now() + timedelta(days=1), base_price=Decimal("400")
+    )

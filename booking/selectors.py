@@ -42,3 +42,126 @@ def sold_seats_in_future_sessions(hall, sellable: set[tuple[int, int]]) -> set[t
         .distinct()
     )
     return {seat for seat in live if seat not in sellable}
+
+
+def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=None) -> dict:
+    """Revenue, tickets, refunds, average price and occupancy, overall and by day,
+    film, cinema and hall — aggregated by the database in a fixed number of queries.
+
+    Dates are the sessions' local dates. Occupancy = seats sold ÷ sellable seats of
+    the sessions that were not cancelled.
+    """
+    from datetime import timedelta
+
+    from django.db.models import Avg, Count, DecimalField, F, FloatField, Sum, Value
+    from django.db.models.functions import Cast, Coalesce, NullIf
+
+    from booking.models import SOLD_STATUSES
+    from scheduling.models import SessionStatus
+    from scheduling.selectors import local_date_range_q
+
+    sessions = Session.objects.exclude(status=SessionStatus.CANCELLED)
+    if cinema_id:
+        sessions = sessions.filter(hall__cinema_id=cinema_id)
+    if movie_id:
+        sessions = sessions.filter(movie_id=movie_id)
+    if date_from or date_to:
+        date_from = date_from or (date_to - timedelta(days=3660))
+        date_to = date_to or (date_from + timedelta(days=3660))
+        sessions = sessions.filter(local_date_range_q(date_from, date_to))
+
+    tickets = Ticket.objects.filter(session__in=sessions.values("pk"))
+    sold = tickets.filter(status__in=SOLD_STATUSES)
+    money = DecimalField(max_digits=14, decimal_places=2)
+    zero = Value(0, output_field=money)
+
+    def occupancy(sold_expr, capacity_expr):
+        return Coalesce(Cast(sold_expr, FloatField()) / Cast(NullIf(capacity_expr, 0), FloatField()), Value(0.0))
+
+    totals = sold.aggregate(revenue=Coalesce(Sum("price"), zero), tickets=Count("id"), average_price=Avg("price"))
+    refunds = tickets.filter(status=TicketStatus.REFUNDED).aggregate(
+        count=Count("id"), amount=Coalesce(Sum("refund_amount"), zero)
+    )
+    seats = sessions.aggregate(
+        sessions=Count("id"), capacity=Coalesce(Sum("capacity"), 0), sold=Coalesce(Sum("seats_sold"), 0)
+    )
+
+    def breakdown(fields: dict[str, str], order: str) -> list[dict]:
+        """Group by ``fields`` (name -> session field path): revenue from tickets, seats from sessions."""
+        revenue = sold.values(**{k: _expr(f"session__{v}") for k, v in fields.items()}).annotate(
+            revenue=Coalesce(Sum("price"), zero), tickets=Count("id")
+        )
+        capacity = (
+            sessions.values(**{k: _expr(v) for k, v in fields.items()})
+            .annotate(sessions=Count("id"), capacity=Sum("capacity"), sold=Sum("seats_sold"))
+            .order_by(order)
+        )
+        by_key = {tuple(r[k] for k in fields): r for r in revenue}
+        rows = []
+        for row in capacity:
+            money_row = by_key.get(tuple(row[k] for k in fields), {})
+            rows.append(
+                {
+                    **{k: (str(row[k]) if k == "day" else row[k]) for k in fields},
+                    "sessions": row["sessions"],
+                    "tickets": money_row.get("tickets", 0),
+                    "revenue": str(money_row.get("revenue", 0)),
+                    "capacity": row["capacity"],
+                    "occupancy": round(row["sold"] / row["capacity"], 4) if row["capacity"] else 0.0,
+                }
+            )
+        return rows
+
+    per_session = list(
+        sessions.order_by("starts_at", "id")
+        .annotate(occ=occupancy(F("seats_sold"), F("capacity")))
+        .values("id", "movie__title", "hall__cinema__name", "hall__name", "starts_at", "capacity", "seats_sold", "occ")[
+            :200
+        ]
+    )
+    average = totals["average_price"]
+    return {
+        "filters": {
+            "date_from": date_from and str(date_from),
+            "date_to": date_to and str(date_to),
+            "cinema": cinema_id,
+            "movie": movie_id,
+        },
+        "overall": {
+            "revenue": str(totals["revenue"]),
+            "tickets_sold": totals["tickets"],
+            "average_price": str(round(average, 2)) if average is not None else None,
+            "refunds": refunds["count"],
+            "refunded_amount": str(refunds["amount"]),
+            "sessions": seats["sessions"],
+            "capacity": seats["capacity"],
+            "occupancy": round(seats["sold"] / seats["capacity"], 4) if seats["capacity"] else 0.0,
+        },
+        "by_day": breakdown({"day": "starts_at:date"}, "day"),
+        "by_movie": breakdown({"movie_id": "movie_id", "movie": "movie__title"}, "movie"),
+        "by_cinema": breakdown({"cinema_id": "hall__cinema_id", "cinema": "hall__cinema__name"}, "cinema"),
+        "by_hall": breakdown({"hall_id": "hall_id", "hall": "hall__name", "cinema": "hall__cinema__name"}, "hall_id"),
+        "sessions": [
+            {
+                "id": s["id"],
+                "movie": s["movie__title"],
+                "cinema": s["hall__cinema__name"],
+                "hall": s["hall__name"],
+                "starts_at": s["starts_at"].isoformat(),
+                "capacity": s["capacity"],
+                "sold": s["seats_sold"],
+                "occupancy": round(s["occ"], 4),
+            }
+            for s in per_session
+        ],
+    }
+
+
+def _expr(path: str):
+    """A field path, or ``path:date`` for its date in the chain's TIME_ZONE."""
+    from django.db.models import F
+    from django.db.models.functions import TruncDate
+
+    if path.endswith(":date"):
+        return TruncDate(path.removesuffix(":date"))
+    return F(path)

@@ -76,6 +76,7 @@ class Movie(models.Model):
     box_office = models.DecimalField(_("box office, USD"), max_digits=14, decimal_places=2, null=True, blank=True)
     awards = models.TextField(_("awards"), blank=True)
     tags = models.CharField(_("tags"), max_length=255, blank=True, help_text=_("Comma-separated."))
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_featured = models.BooleanField(_("featured"), default=False)
     created_by = models.ForeignKey(
@@ -130,3 +131,11 @@ class Movie(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A case-folded copy of the searchable fields: SQLite's LIKE folds
+        # only ASCII, so Cyrillic search needs it; PostgreSQL uses it too.
+        self.search_text = " ".join(
+            part.casefold() for part in (self.title, self.original_title, self.director, self.cast) if part
+        )
+        super().save(*args, **kwargs)

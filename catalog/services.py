@@ -2,8 +2,6 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from catalog.models import Movie
@@ -64,19 +62,3 @@ def movie_set_rating(*, movie_id: int, total: int, count: int) -> None:
     """Store the average of approved reviews (sum ``total`` over ``count``)."""
     average = (Decimal(total) / count).quantize(Decimal("0.01"), ROUND_HALF_UP) if count else Decimal("0")
     Movie.objects.filter(pk=movie_id).update(rating_average=average, rating_count=count)
-
-
-def movie_delete(*, movie: Movie) -> str:
-    """Delete a film, or deactivate it when sessions (and so tickets) refer to it.
-
-    Sessions protect their film (``on_delete=PROTECT``), so the database tells
-    us whether history exists. Returns ``"deleted"`` or ``"deactivated"``.
-    """
-    try:
-        with transaction.atomic():
-            movie.delete()
-        return "deleted"
-    except ProtectedError:
-        movie.is_active = False
-        movie.save(update_fields=["is_active", "updated_at"])
-        return "deactivated"

@@ -65,8 +65,9 @@ def test_concurrent_pays_of_one_booking_take_money_once(session):
     booking = services.ticket_hold(user=user, session_id=session.pk, seats=[(2, 2), (2, 3)])
 
     def pay(key):
-        return lambda: services.booking_pay(user=user, booking=booking, idempotency_key=key, method="card",
-                                            card_number="4242424242424242")
+        return lambda: services.booking_pay(
+            user=user, booking=booking, idempotency_key=key, method="card", card_number="4242424242424242"
+        )
 
     results = race([pay(f"key-{i}") for i in range(8)] + [pay("same")] * 4)
     approved = Payment.objects.filter(booking=booking, kind="charge", status="approved")
@@ -85,12 +86,15 @@ def test_hold_expiry_and_pay_racing_end_consistent(session):
     Ticket.objects.filter(booking=booking).update(reserved_until=lapse)
     Booking.objects.filter(pk=booking.pk).update(reserved_until=lapse)
 
-    results = race([
-        lambda: services.booking_pay(user=user, booking=booking, idempotency_key="p", method="card",
-                                     card_number="4242424242424242"),
-        lambda: services.holds_expire(now=lapse + timedelta(seconds=1)),
-        lambda: services.ticket_hold(user=rival, session_id=session.pk, seats=[(2, 2)]),
-    ])
+    results = race(
+        [
+            lambda: services.booking_pay(
+                user=user, booking=booking, idempotency_key="p", method="card", card_number="4242424242424242"
+            ),
+            lambda: services.holds_expire(now=lapse + timedelta(seconds=1)),
+            lambda: services.ticket_hold(user=rival, session_id=session.pk, seats=[(2, 2)]),
+        ]
+    )
     assert not any(isinstance(r, Exception) and not isinstance(r, ApplicationError) for r in results), results
     live = list(Ticket.objects.filter(session=session, row=2, seat=2).live())
     assert len(live) <= 1
@@ -104,8 +108,9 @@ def test_two_scanners_admit_a_ticket_once(session, manager):
     booking = services.ticket_hold(user=user, session_id=session.pk, seats=[(2, 2)])
     services.booking_pay(user=user, booking=booking, idempotency_key="v", method="card", card_number="4242")
     start = timezone.now() + timedelta(minutes=20)
-    Session.objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=3),
-                                                 busy_until=start + timedelta(hours=3, minutes=15))
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=start, ends_at=start + timedelta(hours=3), busy_until=start + timedelta(hours=3, minutes=15)
+    )
     payload = make_ticket_token(booking.tickets.get())
     results = race([lambda: services.ticket_check_in(payload=payload, by=manager)] * 2)
     assert sum(isinstance(r, Ticket) for r in results) == 1

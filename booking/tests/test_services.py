@@ -216,8 +216,9 @@ def _paid_ticket(customer, session):
 
 def _start_soon(session, minutes=30):
     start = timezone.now() + timedelta(minutes=minutes)
-    Session.objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=3),
-                                                 busy_until=start + timedelta(hours=3, minutes=15))
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=start, ends_at=start + timedelta(hours=3), busy_until=start + timedelta(hours=3, minutes=15)
+    )
 
 
 def test_check_in_admits_once_then_says_when(customer, manager, session):

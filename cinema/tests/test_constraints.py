@@ -15,17 +15,30 @@ from venues.models import Cinema, Hall
 
 
 def _booking(session, user):
-    return Booking.objects.create(reference=f"R{Booking.objects.count()}", user=user, session=session,
-                                  total=Decimal("400"), reserved_until=timezone.now() + timedelta(minutes=15))
+    return Booking.objects.create(
+        reference=f"R{Booking.objects.count()}",
+        user=user,
+        session=session,
+        total=Decimal("400"),
+        reserved_until=timezone.now() + timedelta(minutes=15),
+    )
 
 
 def _ticket(session, user, status=TicketStatus.PAID, number=None, row=2, seat=2):
     now = timezone.now()
     return Ticket.objects.create(
-        number=number or f"T{Ticket.objects.count() + 1}", booking=_booking(session, user), user=user,
-        session=session, row=row, seat=seat, category="standard", price=Decimal("400"), status=status,
+        number=number or f"T{Ticket.objects.count() + 1}",
+        booking=_booking(session, user),
+        user=user,
+        session=session,
+        row=row,
+        seat=seat,
+        category="standard",
+        price=Decimal("400"),
+        status=status,
         reserved_until=now + timedelta(minutes=15) if status == TicketStatus.RESERVED else None,
-        paid_at=now if status != TicketStatus.RESERVED else None, qr_secret="x",
+        paid_at=now if status != TicketStatus.RESERVED else None,
+        qr_secret="x",
         checked_in_at=now if status == TicketStatus.USED else None,
     )
 
@@ -49,12 +62,30 @@ def test_a_dead_ticket_does_not_hold_the_seat(session, customer, other_customer)
 @pytest.mark.django_db
 def test_ticket_status_rules_are_checked(session, customer):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Ticket.objects.create(number="X1", booking=_booking(session, customer), user=customer, session=session,
-                              row=1, seat=1, category="standard", price=Decimal("-1"), qr_secret="x",
-                              reserved_until=timezone.now())
+        Ticket.objects.create(
+            number="X1",
+            booking=_booking(session, customer),
+            user=customer,
+            session=session,
+            row=1,
+            seat=1,
+            category="standard",
+            price=Decimal("-1"),
+            qr_secret="x",
+            reserved_until=timezone.now(),
+        )
     with pytest.raises(IntegrityError), transaction.atomic():  # reserved without an expiry
-        Ticket.objects.create(number="X2", booking=_booking(session, customer), user=customer, session=session,
-                              row=1, seat=1, category="standard", price=Decimal("1"), qr_secret="x")
+        Ticket.objects.create(
+            number="X2",
+            booking=_booking(session, customer),
+            user=customer,
+            session=session,
+            row=1,
+            seat=1,
+            category="standard",
+            price=Decimal("1"),
+            qr_secret="x",
+        )
 
 
 @pytest.mark.django_db
@@ -77,23 +108,33 @@ def test_review_rating_outside_1_to_10_is_refused(movie, customer, rating):
 @pytest.mark.django_db
 def test_hall_number_is_unique_per_cinema(hall):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Hall.objects.create(cinema=hall.cinema, name="Копия", number=hall.number, layout=hall.layout,
-                            rows_count=1, seats_per_row=1, capacity=1, standard_seats=1)
+        Hall.objects.create(
+            cinema=hall.cinema,
+            name="Копия",
+            number=hall.number,
+            layout=hall.layout,
+            rows_count=1,
+            seats_per_row=1,
+            capacity=1,
+            standard_seats=1,
+        )
 
 
 @pytest.mark.django_db
 def test_hall_capacity_must_equal_its_categories(cinema):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Hall.objects.create(cinema=cinema, name="X", number=9, layout={}, rows_count=1, seats_per_row=1,
-                            capacity=5, standard_seats=1)
+        Hall.objects.create(
+            cinema=cinema, name="X", number=9, layout={}, rows_count=1, seats_per_row=1, capacity=5, standard_seats=1
+        )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lat, lon", [("91", "0"), ("0", "181"), ("-90.5", "10")])
 def test_coordinates_out_of_range_are_refused(lat, lon):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Cinema.objects.create(name="X", slug=f"x{lat}{lon}", city="X", address="X", latitude=Decimal(lat),
-                              longitude=Decimal(lon))
+        Cinema.objects.create(
+            name="X", slug=f"x{lat}{lon}", city="X", address="X", latitude=Decimal(lat), longitude=Decimal(lon)
+        )
 
 
 @pytest.mark.django_db
@@ -120,10 +161,20 @@ def test_movie_run_must_end_after_release(movie):
 @pytest.mark.django_db
 def test_postgres_refuses_overlapping_sessions_in_one_hall(session):
     """Bypassing the service: the exclusion constraint alone refuses the overlap (cleaning included)."""
-    clash = Session(movie=session.movie, hall=session.hall, starts_at=session.busy_until - timedelta(minutes=1),
-                    ends_at=session.busy_until + timedelta(hours=2), busy_until=session.busy_until + timedelta(hours=3),
-                    base_price=1, premium_price=1, vip_price=1, love_price=1, wheelchair_price=1,
-                    capacity=session.capacity, seats_available=session.capacity)
+    clash = Session(
+        movie=session.movie,
+        hall=session.hall,
+        starts_at=session.busy_until - timedelta(minutes=1),
+        ends_at=session.busy_until + timedelta(hours=2),
+        busy_until=session.busy_until + timedelta(hours=3),
+        base_price=1,
+        premium_price=1,
+        vip_price=1,
+        love_price=1,
+        wheelchair_price=1,
+        capacity=session.capacity,
+        seats_available=session.capacity,
+    )
     with pytest.raises(IntegrityError, match="session_no_overlap_in_hall"), transaction.atomic():
         clash.save()
     clash.starts_at = session.busy_until  # back to back is fine
@@ -134,7 +185,17 @@ def test_postgres_refuses_overlapping_sessions_in_one_hall(session):
 @pytest.mark.django_db
 def test_postgres_allows_overlap_with_a_cancelled_session(session):
     Session.objects.filter(pk=session.pk).update(status="cancelled")
-    Session.objects.create(movie=session.movie, hall=session.hall, starts_at=session.starts_at,
-                           ends_at=session.ends_at, busy_until=session.busy_until, base_price=1, premium_price=1,
-                           vip_price=1, love_price=1, wheelchair_price=1, capacity=session.capacity,
-                           seats_available=session.capacity)
+    Session.objects.create(
+        movie=session.movie,
+        hall=session.hall,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        busy_until=session.busy_until,
+        base_price=1,
+        premium_price=1,
+        vip_price=1,
+        love_price=1,
+        wheelchair_price=1,
+        capacity=session.capacity,
+        seats_available=session.capacity,
+    )

@@ -1,0 +1,78 @@
+from rest_framework import serializers
+
+from accounts.models import User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """The own profile. Role, staff flags, money and counters are read-only."""
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "date_of_birth",
+            "avatar_url",
+            "city",
+            "address",
+            "postal_code",
+            "preferred_language",
+            "preferred_cinema",
+            "marketing_opt_in",
+            "role",
+            "email_verified",
+            "bonus_points",
+            "total_spent",
+            "tickets_purchased",
+            "reviews_written",
+            "date_joined",
+            "last_login",
+        )
+        read_only_fields = (
+            "id",
+            "email",
+            "role",
+            "email_verified",
+            "bonus_points",
+            "total_spent",
+            "tickets_purchased",
+            "reviews_written",
+            "date_joined",
+            "last_login",
+        )
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    user = UserSerializer()
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=2000)
+
+
+class AccessSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class ChangePasswordSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=128)

@@ -1,0 +1,148 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.api.serializers import (
+    AccessSerializer,
+    ChangePasswordSerializer,
+    LoginSerializer,
+    RefreshSerializer,
+    RegisterSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+)
+from accounts.services import user_change_password, user_create, user_record_login
+from cinema.api.throttling import LoginAccountThrottle, LoginIPThrottle, RegisterThrottle
+from cinema.errors import ValidationFailed
+
+TAG = ["auth"]
+
+
+def _tokens_for(user) -> dict:
+    refresh = RefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh), "user": UserSerializer(user).data}
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [RegisterThrottle, LoginIPThrottle]
+
+    @extend_schema(
+        tags=TAG, summary="Create a customer account", request=RegisterSerializer, responses={201: UserSerializer}
+    )
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_create(**serializer.validated_data)  # always a customer: role is never taken from input
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Log in: JWT access and refresh tokens",
+        request=LoginSerializer,
+        responses={200: TokenPairSerializer},
+    )
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request, email=serializer.validated_data["email"], password=serializer.validated_data["password"]
+        )
+        if user is None:
+            raise AuthenticationFailed("Wrong e-mail or password.", code="invalid_credentials")
+        user_record_login(user=user, ip=request.META.get("REMOTE_ADDR"))
+        return Response(_tokens_for(user))
+
+
+class RefreshView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=TAG,
+        summary="Exchange a refresh token for a new pair (the old one is blacklisted)",
+        request=RefreshSerializer,
+        responses={200: AccessSerializer},
+    )
+    def post(self, request):
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            refresh = RefreshToken(serializer.validated_data["refresh"])
+            refresh.check_blacklist()
+            user_id = refresh["user_id"]
+            refresh.blacklist()
+        except TokenError as exc:
+            raise AuthenticationFailed(
+                "The refresh token is invalid, expired or revoked.", code="token_not_valid"
+            ) from exc
+        from accounts.models import User
+
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None:
+            raise AuthenticationFailed("The account is not active.", code="user_inactive")
+        new = RefreshToken.for_user(user)
+        return Response({"access": str(new.access_token), "refresh": str(new)})
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAG, summary="Log out: blacklist the refresh token", request=RefreshSerializer, responses={205: None}
+    )
+    def post(self, request):
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            refresh = RefreshToken(serializer.validated_data["refresh"])
+            if refresh["user_id"] != request.user.pk:
+                raise ValidationFailed("This refresh token belongs to someone else.", code="token_not_yours")
+            refresh.blacklist()
+        except TokenError as exc:
+            raise ValidationFailed("The refresh token is invalid or expired.", code="token_not_valid") from exc
+        return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAG, summary="My profile", responses={200: UserSerializer})
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Change my profile (role, money and counters are read-only)",
+        request=UserSerializer,
+        responses={200: UserSerializer},
+    )
+    def patch(self, request):
+        serializer = UserSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+
+class ChangePasswordView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAG, summary="Change my password", request=ChangePasswordSerializer, responses={204: None})
+    def post(self, request):
+        serializer = ChangePasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user_change_password(user=request.user, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,124 @@
+from rest_framework import serializers
+
+from booking.models import Booking, PaymentMethod, Ticket
+from cinema.api.fields import LocalDateTimeField
+
+
+class SeatRefSerializer(serializers.Serializer):
+    row = serializers.IntegerField(min_value=1, max_value=10_000)
+    seat = serializers.IntegerField(min_value=1, max_value=10_000)
+
+
+class HoldRequestSerializer(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1, max_value=2**62)
+    seats = SeatRefSerializer(many=True, allow_empty=False, max_length=100)
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    movie = serializers.CharField(source="session.movie.title", read_only=True)
+    cinema = serializers.CharField(source="session.hall.cinema.name", read_only=True)
+    hall = serializers.CharField(source="session.hall.name", read_only=True)
+    starts_at = LocalDateTimeField("session.hall.cinema.tz", source="session.starts_at")
+    booking = serializers.CharField(source="booking.reference", read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = (
+            "id",
+            "number",
+            "booking",
+            "session",
+            "movie",
+            "cinema",
+            "hall",
+            "starts_at",
+            "row",
+            "seat",
+            "category",
+            "price",
+            "status",
+            "reserved_until",
+            "paid_at",
+            "payment_method",
+            "checked_in_at",
+            "cancelled_at",
+            "refund_amount",
+            "refunded_at",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    tickets = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Booking
+        fields = (
+            "id",
+            "reference",
+            "session",
+            "status",
+            "total",
+            "currency",
+            "reserved_until",
+            "paid_at",
+            "payment_method",
+            "payment_reference",
+            "tickets",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    def get_tickets(self, obj) -> list[dict]:
+        tickets = obj.tickets.select_related("session__movie", "session__hall__cinema", "booking").order_by("pk")
+        return TicketSerializer(tickets, many=True).data
+
+
+class PayRequestSerializer(serializers.Serializer):
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.CARD)
+    card_number = serializers.RegexField(
+        r"^[0-9 ]{12,23}$",
+        required=False,
+        allow_blank=True,
+        help_text="card payments: 12–19 digits (the fake gateway's test cards "
+        "4000000000000002 and 4000000000009995 decline)",
+    )
+
+    def validate(self, attrs):
+        attrs["card_number"] = attrs.get("card_number", "").replace(" ", "")
+        if attrs["payment_method"] == PaymentMethod.CARD and not attrs["card_number"]:
+            raise serializers.ValidationError({"card_number": "A card number is required for card payments."})
+        return attrs
+
+
+class CheckInRequestSerializer(serializers.Serializer):
+    payload = serializers.CharField(max_length=500)
+
+
+class CheckInResultSerializer(serializers.Serializer):
+    ticket = serializers.CharField()
+    row = serializers.IntegerField()
+    seat = serializers.IntegerField()
+    category = serializers.CharField()
+    movie = serializers.CharField()
+    cinema = serializers.CharField()
+    hall = serializers.CharField()
+    starts_at = serializers.CharField()
+    checked_in_at = serializers.DateTimeField()
+
+
+class SessionCancelRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    cinema = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    movie = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+
+    def validate(self, attrs):
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": "Before date_from."})
+        return attrs

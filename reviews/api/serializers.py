@@ -1,0 +1,59 @@
+from rest_framework import serializers
+
+from catalog.models import Movie
+from reviews.models import Review
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.filter(is_active=True))
+
+    class Meta:
+        model = Review
+        fields = (
+            "id",
+            "movie",
+            "author",
+            "rating",
+            "title",
+            "text",
+            "is_spoiler",
+            "is_verified_viewer",
+            "status",
+            "rejection_reason",
+            "helpful_count",
+            "not_helpful_count",
+            "moderated_at",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (
+            "is_verified_viewer",
+            "status",
+            "rejection_reason",
+            "helpful_count",
+            "not_helpful_count",
+            "moderated_at",
+            "created_at",
+            "updated_at",
+        )
+        extra_kwargs = {"rating": {"min_value": 1, "max_value": 10}, "text": {"max_length": 10_000}}
+
+    def get_author(self, obj) -> str:
+        return obj.user.first_name or obj.user.email.split("@")[0]
+
+
+class ReviewUpdateSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=10, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    text = serializers.CharField(max_length=10_000, required=False)
+    is_spoiler = serializers.BooleanField(required=False)
+
+
+class VoteSerializer(serializers.Serializer):
+    helpful = serializers.BooleanField()
+
+
+class ModerateSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

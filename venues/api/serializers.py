@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from venues.models import Cinema, Hall
+
+
+class CinemaSerializer(serializers.ModelSerializer):
+    amenities = serializers.ListField(child=serializers.CharField(), read_only=True)
+    slug = serializers.SlugField(max_length=220, required=False)
+
+    class Meta:
+        model = Cinema
+        fields = (
+            "id",
+            "name",
+            "slug",
+            "address",
+            "city",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "timezone",
+            "phone",
+            "email",
+            "website",
+            "description",
+            "opening_time",
+            "closing_time",
+            "amenities",
+            "has_parking",
+            "has_cafe",
+            "has_wheelchair_access",
+            "has_kids_room",
+            "has_vip_lounge",
+            "is_active",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("created_at", "updated_at")
+
+
+class CinemaBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cinema
+        fields = ("id", "name", "city", "address", "timezone")
+
+
+class NearbyCinemaSerializer(CinemaSerializer):
+    distance_km = serializers.FloatField(read_only=True)
+
+    class Meta(CinemaSerializer.Meta):
+        fields = (*CinemaSerializer.Meta.fields, "distance_km")
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    radius_km = serializers.FloatField(min_value=0.1, max_value=1000, default=10)
+
+
+class HallSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hall
+        fields = (
+            "id",
+            "cinema",
+            "name",
+            "number",
+            "hall_type",
+            "layout",
+            "rows_count",
+            "seats_per_row",
+            "capacity",
+            "standard_seats",
+            "premium_seats",
+            "vip_seats",
+            "love_seats",
+            "wheelchair_spaces",
+            "blocked_seats",
+            "screen_type",
+            "screen_width_m",
+            "sound_system",
+            "supports_3d",
+            "is_accessible",
+            "cleaning_minutes",
+            "is_active",
+        )
+        read_only_fields = (
+            "cinema",
+            "rows_count",
+            "seats_per_row",
+            "capacity",
+            "standard_seats",
+            "premium_seats",
+            "vip_seats",
+            "love_seats",
+            "wheelchair_spaces",
+            "blocked_seats",
+        )
+
+
+class HallBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hall
+        fields = ("id", "name", "number", "hall_type", "capacity")
