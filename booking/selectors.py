@@ -87,25 +87,28 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
     )
 
     def breakdown(fields: dict[str, str], order: str) -> list[dict]:
-        """Group by ``fields`` (name -> session field path): revenue from tickets, seats from sessions."""
-        revenue = sold.values(**{k: _expr(f"session__{v}") for k, v in fields.items()}).annotate(
+        """Group by ``fields`` (output name -> session field path): revenue from tickets,
+        seats from sessions. Annotated as g0, g1… so names never clash with model fields."""
+        keys = [f"g{i}" for i in range(len(fields))]
+        paths = list(fields.values())
+        revenue = sold.values(**{k: _expr(f"session__{p}") for k, p in zip(keys, paths, strict=True)}).annotate(
             revenue=Coalesce(Sum("price"), zero), tickets=Count("id")
         )
         capacity = (
-            sessions.values(**{k: _expr(v) for k, v in fields.items()})
+            sessions.values(**{k: _expr(p) for k, p in zip(keys, paths, strict=True)})
             .annotate(sessions=Count("id"), capacity=Sum("capacity"), sold=Sum("seats_sold"))
-            .order_by(order)
+            .order_by(f"g{list(fields).index(order)}")
         )
-        by_key = {tuple(r[k] for k in fields): r for r in revenue}
+        by_key = {tuple(r[k] for k in keys): r for r in revenue}
         rows = []
         for row in capacity:
-            money_row = by_key.get(tuple(row[k] for k in fields), {})
+            money_row = by_key.get(tuple(row[k] for k in keys), {})
             rows.append(
                 {
-                    **{k: (str(row[k]) if k == "day" else row[k]) for k in fields},
+                    **{name: (str(row[k]) if name == "day" else row[k]) for name, k in zip(fields, keys, strict=True)},
                     "sessions": row["sessions"],
                     "tickets": money_row.get("tickets", 0),
-                    "revenue": str(money_row.get("revenue", 0)),
+                    "revenue": _money(money_row.get("revenue", 0)),
                     "capacity": row["capacity"],
                     "occupancy": round(row["sold"] / row["capacity"], 4) if row["capacity"] else 0.0,
                 }
@@ -128,11 +131,11 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
             "movie": movie_id,
         },
         "overall": {
-            "revenue": str(totals["revenue"]),
+            "revenue": _money(totals["revenue"]),
             "tickets_sold": totals["tickets"],
-            "average_price": str(round(average, 2)) if average is not None else None,
+            "average_price": _money(average) if average is not None else None,
             "refunds": refunds["count"],
-            "refunded_amount": str(refunds["amount"]),
+            "refunded_amount": _money(refunds["amount"]),
             "sessions": seats["sessions"],
             "capacity": seats["capacity"],
             "occupancy": round(seats["sold"] / seats["capacity"], 4) if seats["capacity"] else 0.0,
@@ -165,3 +168,9 @@ def _expr(path: str):
     if path.endswith(":date"):
         return TruncDate(path.removesuffix(":date"))
     return F(path)
+
+
+def _money(value) -> str:
+    from decimal import Decimal
+
+    return f"{Decimal(value):.2f}"

@@ -46,7 +46,6 @@ class RegisterView(APIView):
 
 class LoginView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list = []
     throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
 
     @extend_schema(
@@ -69,7 +68,6 @@ class LoginView(APIView):
 
 class RefreshView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes: list = []
 
     @extend_schema(
         tags=TAG,
@@ -109,7 +107,7 @@ class LogoutView(APIView):
         serializer.is_valid(raise_exception=True)
         try:
             refresh = RefreshToken(serializer.validated_data["refresh"])
-            if refresh["user_id"] != request.user.pk:
+            if str(refresh["user_id"]) != str(request.user.pk):
                 raise ValidationFailed("This refresh token belongs to someone else.", code="token_not_yours")
             refresh.blacklist()
         except TokenError as exc:
