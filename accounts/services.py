@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.roles import GROUP_NAMES, sync_groups
@@ -67,6 +68,4 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
 
 
 def user_record_login(*, user: User, ip: str | None) -> None:
-    from django.utils import timezone
-
     User.objects.filter(pk=user.pk).update(last_login=timezone.now(), last_login_ip=ip)

@@ -157,6 +157,11 @@ class Ticket(models.Model):
                 condition=~models.Q(status="used") | models.Q(checked_in_at__isnull=False),
                 name="ticket_used_has_checkin",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="refunded")
+                | models.Q(refund_amount__isnull=False, refunded_at__isnull=False),
+                name="ticket_refunded_has_amount",
+            ),
         ]
         indexes = [
             models.Index(fields=["session", "status"], name="ticket_session_status_idx"),

@@ -54,7 +54,7 @@ from booking.models import (
 from booking.payments import get_gateway
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
-from venues.layout import parse_layout
+from venues.layout import describe_seats, parse_layout
 
 logger = logging.getLogger("booking")
 
@@ -66,24 +66,20 @@ def _code(length: int) -> str:
 
 
 def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
-    """Step 1 of the protocol. Returns the session as committed now."""
+    """Step 1 of the protocol. Returns the session as committed now.
+
+    Django has no ``FOR KEY SHARE``; on PostgreSQL the shared lock is taken
+    with one raw statement before the read (other databases serialise writers)."""
     qs = Session.objects.select_related("hall__cinema", "movie")
-    if connection.vendor != "postgresql":
-        qs = qs.select_for_update() if exclusive else qs
-        try:
-            return qs.get(pk=session_id)
-        except Session.DoesNotExist:
-            raise BookingNotFound("Session not found.") from None
     if exclusive:
-        try:
-            return qs.select_for_update(of=("self",)).get(pk=session_id)
-        except Session.DoesNotExist:
-            raise BookingNotFound("Session not found.") from None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM scheduling_session WHERE id = %s FOR KEY SHARE", [session_id])
-        if cursor.fetchone() is None:
-            raise BookingNotFound("Session not found.")
-    return qs.get(pk=session_id)
+        qs = qs.select_for_update(of=("self",))
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM scheduling_session WHERE id = %s FOR KEY SHARE", [session_id])
+    session = qs.filter(pk=session_id).first()
+    if session is None:
+        raise BookingNotFound("Session not found.")
+    return session
 
 
 def sales_problem(session: Session, now=None) -> str | None:
@@ -91,7 +87,7 @@ def sales_problem(session: Session, now=None) -> str | None:
     now = now or timezone.now()
     if session.status == SessionStatus.CANCELLED:
         return "The session has been cancelled."
-    if session.status in (SessionStatus.FINISHED,) or session.starts_at <= now:
+    if session.status == SessionStatus.FINISHED or session.starts_at <= now:
         return "The session has already started."
     if session.status == SessionStatus.SCHEDULED:
         return "Sales for this session have not opened yet."
@@ -100,10 +96,6 @@ def sales_problem(session: Session, now=None) -> str | None:
     if now >= session.effective_sales_close():
         return "Sales for this session have closed."
     return None
-
-
-def _seat_name(row: int, seat: int) -> dict:
-    return {"row": row, "seat": seat}
 
 
 # --- Hold ------------------------------------------------------------------
@@ -134,21 +126,21 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
         layout = {(s.row, s.seat): s for s in parse_layout(session.hall.layout)}
         unknown = [seat for seat in seats if seat not in layout]
         if unknown:
-            names = ", ".join(f"row {r} seat {s}" for r, s in unknown)
+            names, details = describe_seats(unknown)
             raise ValidationFailed(
                 f"No such seat in this hall: {names}.",
                 code="unknown_seat",
                 fields={"seats": [f"No such seat: {names}."]},
-                extra={"seats": [_seat_name(r, s) for r, s in unknown]},
+                extra={"seats": details},
             )
         blocked = [seat for seat in seats if layout[seat].blocked]
         if blocked:
-            names = ", ".join(f"row {r} seat {s}" for r, s in blocked)
+            names, details = describe_seats(blocked)
             raise ValidationFailed(
                 f"These seats are not for sale: {names}.",
                 code="seat_blocked",
                 fields={"seats": [f"Not for sale: {names}."]},
-                extra={"seats": [_seat_name(r, s) for r, s in blocked]},
+                extra={"seats": details},
             )
 
         seat_q = Q()
@@ -197,12 +189,10 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
 
 
 def _refuse_taken(tickets_qs, now) -> None:
-    taken = sorted(tickets_qs.live(now).values_list("row", "seat"))
+    taken = list(tickets_qs.live(now).values_list("row", "seat"))
     if taken:
-        names = ", ".join(f"row {r} seat {s}" for r, s in taken)
-        raise SeatUnavailable(
-            f"These seats are not free: {names}.", extra={"seats": [_seat_name(r, s) for r, s in taken]}
-        )
+        names, details = describe_seats(taken)
+        raise SeatUnavailable(f"These seats are not free: {names}.", extra={"seats": details})
 
 
 # --- Payment ----------------------------------------------------------------
@@ -224,7 +214,11 @@ def _fingerprint(booking_id: int, method: str, card_number: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _replay(existing: Payment, fingerprint: str) -> PaymentOutcome:
+def _replay(*, user: User, idempotency_key: str, fingerprint: str) -> PaymentOutcome | None:
+    """The stored outcome of an earlier request with this key, or ``None``."""
+    existing = Payment.objects.filter(user=user, idempotency_key=idempotency_key, kind=PaymentKind.CHARGE).first()
+    if existing is None:
+        return None
     if existing.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused("This Idempotency-Key was used for a different payment request.")
     booking = Booking.objects.select_related("session").get(pk=existing.booking_id)
@@ -245,11 +239,10 @@ def booking_pay(
             "An Idempotency-Key header (1–255 characters) is required.", code="idempotency_key_required"
         )
     fingerprint = _fingerprint(booking.pk, method, card_number)
-    existing = Payment.objects.filter(user=user, idempotency_key=idempotency_key, kind=PaymentKind.CHARGE).first()
-    if existing:
-        return _replay(existing, fingerprint)
+    replay = _replay(user=user, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    if replay:
+        return replay
 
-    now = timezone.now()
     with transaction.atomic():
         session = _lock_session(booking.session_id)
         try:
@@ -257,9 +250,10 @@ def booking_pay(
         except Booking.DoesNotExist:
             raise BookingNotFound("Booking not found.") from None
         # A request with the same key may have finished while we waited.
-        existing = Payment.objects.filter(user=user, idempotency_key=idempotency_key, kind=PaymentKind.CHARGE).first()
-        if existing:
-            return _replay(existing, fingerprint)
+        replay = _replay(user=user, idempotency_key=idempotency_key, fingerprint=fingerprint)
+        if replay:
+            return replay
+        now = timezone.now()  # after the locks: waiting must not stretch a hold
         if booking.status == BookingStatus.PAID:
             raise AlreadyPaid("This booking is already paid.", extra={"booking": booking.reference})
         tickets = list(booking.tickets.select_for_update().order_by("pk"))
@@ -270,7 +264,8 @@ def booking_pay(
             raise SalesClosed("The session is no longer on sale.")
 
         amount = sum((t.price for t in held), Decimal("0"))
-        result = get_gateway().charge(
+        gateway = get_gateway()
+        result = gateway.charge(
             amount=amount,
             currency=booking.currency,
             method=method,
@@ -285,7 +280,7 @@ def booking_pay(
             amount=amount,
             currency=booking.currency,
             method=method,
-            provider=get_gateway().name,
+            provider=gateway.name,
             provider_reference=result.reference,
             status=PaymentStatus.APPROVED if result.approved else PaymentStatus.DECLINED,
             decline_reason=result.decline_reason,

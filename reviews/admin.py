@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cinema.admin_utils import run_action
@@ -52,13 +53,8 @@ class ReviewAdmin(admin.ModelAdmin):
     readonly_fields = fields  # changes go through the moderation actions
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        pending_first = {"status": ReviewStatus.PENDING}
-        from django.db.models import Case, IntegerField, Value, When
-
-        return qs.annotate(
-            _queue=Case(When(**pending_first, then=Value(0)), default=Value(1), output_field=IntegerField())
-        ).order_by("_queue", "created_at")
+        pending_first = Case(When(status=ReviewStatus.PENDING, then=Value(0)), default=Value(1))
+        return super().get_queryset(request).annotate(_queue=pending_first).order_by("_queue", "created_at")
 
     def has_add_permission(self, request):
         return False

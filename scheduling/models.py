@@ -127,6 +127,10 @@ class Session(models.Model):
                 condition=models.Q(sales_close_at__isnull=True) | models.Q(sales_close_at__lte=models.F("ends_at")),
                 name="session_sales_close_before_end",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="cancelled") | models.Q(cancelled_at__isnull=False),
+                name="session_cancelled_has_time",
+            ),
         ]
         indexes = [
             models.Index(fields=["starts_at"], name="session_starts_idx"),

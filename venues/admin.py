@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cinema.admin_utils import add_service_error
 from cinema.errors import ApplicationError
+from venues.layout import DERIVED_FIELDS
 from venues.models import Cinema, Hall
 from venues.services import hall_apply_layout
 
@@ -82,16 +83,4 @@ class HallAdmin(admin.ModelAdmin):
     search_fields = ("name", "cinema__name", "cinema__city")
     autocomplete_fields = ("cinema",)
     list_select_related = ("cinema",)
-    readonly_fields = (
-        "rows_count",
-        "seats_per_row",
-        "capacity",
-        "standard_seats",
-        "premium_seats",
-        "vip_seats",
-        "love_seats",
-        "wheelchair_spaces",
-        "blocked_seats",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = (*DERIVED_FIELDS, "created_at", "updated_at")

@@ -43,6 +43,26 @@ class Seat:
     y: int  # row position from the screen, aisles included
 
 
+def describe_seats(seats) -> tuple[str, list[dict]]:
+    """("row 2 seat 3, row 2 seat 4", [{"row": 2, "seat": 3}, …]) for messages and error details."""
+    ordered = sorted(seats)
+    return ", ".join(f"row {r} seat {s}" for r, s in ordered), [{"row": r, "seat": s} for r, s in ordered]
+
+
+# The hall columns derived from its layout by ``summarize`` (read-only everywhere).
+DERIVED_FIELDS = (
+    "rows_count",
+    "seats_per_row",
+    "capacity",
+    "standard_seats",
+    "premium_seats",
+    "vip_seats",
+    "love_seats",
+    "wheelchair_spaces",
+    "blocked_seats",
+)
+
+
 def _positive_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 10_000
 

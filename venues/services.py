@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cinema.errors import Conflict, ValidationFailed
-from venues.layout import parse_layout, summarize
+from venues.layout import describe_seats, parse_layout, summarize
 from venues.models import Cinema, Hall
 
 # Checks that a higher app (booking) registers in its AppConfig.ready():
@@ -36,11 +36,11 @@ def hall_apply_layout(*, hall: Hall, layout) -> Hall:
         for guard in _layout_guards:
             lost |= guard(hall, sellable)
         if lost:
-            names = ", ".join(f"row {r} seat {s}" for r, s in sorted(lost))
+            names, details = describe_seats(lost)
             raise Conflict(
                 f"The new layout removes seats sold for future sessions: {names}.",
                 code="layout_removes_sold_seats",
-                extra={"seats": [{"row": r, "seat": s} for r, s in sorted(lost)]},
+                extra={"seats": details},
             )
     hall.layout = layout
     for field, value in summarize(seats).items():

@@ -17,6 +17,7 @@ from accounts.api.serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
+from accounts.models import User
 from accounts.services import user_change_password, user_create, user_record_login
 from cinema.api.throttling import LoginAccountThrottle, LoginIPThrottle, RegisterThrottle
 from cinema.errors import ValidationFailed
@@ -87,8 +88,6 @@ class RefreshView(APIView):
             raise AuthenticationFailed(
                 "The refresh token is invalid, expired or revoked.", code="token_not_valid"
             ) from exc
-        from accounts.models import User
-
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None:
             raise AuthenticationFailed("The account is not active.", code="user_inactive")

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -31,6 +32,7 @@ from booking.tokens import make_ticket_token
 from cinema.api.errors import error_body
 from cinema.api.permissions import CanCheckIn, IsManager, is_manager
 from cinema.api.throttling import BookingThrottle, PaymentThrottle
+from cinema.errors import ValidationFailed
 from scheduling.api.serializers import SessionSerializer
 from scheduling.models import Session
 from venues.api.serializers import HallBriefSerializer
@@ -157,8 +159,6 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         payload = make_ticket_token(ticket)
         fmt = request.query_params.get("format", "png").lower()
         if fmt not in ("png", "svg"):
-            from cinema.errors import ValidationFailed
-
             raise ValidationFailed("format: png or svg.", fields={"format": ["png or svg"]})
         buffer = io.BytesIO()
         if fmt == "svg":
@@ -225,8 +225,6 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Pay and cancel act on one's own tickets; managers may cancel any."""
         ticket = self.get_object()
         if ticket.user_id != self.request.user.pk and not (self.action == "cancel" and is_manager(self.request.user)):
-            from rest_framework.exceptions import NotFound
-
             raise NotFound("Ticket not found.")
         return ticket
 

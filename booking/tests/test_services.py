@@ -74,7 +74,7 @@ def test_more_than_the_maximum_seats_is_refused(customer, session, settings):
 @pytest.mark.parametrize(
     "change",
     [
-        {"status": "cancelled"},
+        {"status": "cancelled", "cancelled_at": "now"},
         {"status": "scheduled"},
         {"sales_open_at": "future"},
         {"starts_at": "soon"},
@@ -85,6 +85,7 @@ def test_holds_outside_sales_are_refused(customer, session, change):
     values = {
         "future": now + timedelta(hours=1),
         "soon": now + timedelta(minutes=5),  # inside the sales cut-off
+        "now": now,
     }
     Session.objects.filter(pk=session.pk).update(**{k: values.get(v, v) for k, v in change.items()})
     with pytest.raises(SalesClosed):

@@ -11,6 +11,7 @@ from catalog.models import Movie
 from catalog.services import unique_slug
 from cinema.api.permissions import IsManagerOrReadOnly, is_manager
 from cinema.db import delete_or_deactivate
+from cinema.errors import ValidationFailed
 
 TAG = ["movies"]
 
@@ -81,8 +82,6 @@ class MovieViewSet(viewsets.ModelViewSet):
     def search(self, request):
         q = request.query_params.get("q", "").strip()
         if len(q) < 2 or len(q) > 100:
-            from cinema.errors import ValidationFailed
-
             raise ValidationFailed("q: 2 to 100 characters.", fields={"q": ["Give 2 to 100 characters."]})
         qs = self.filter_queryset(self.get_queryset()).filter(search_text__contains=q.casefold())
         page = self.paginate_queryset(qs)

@@ -40,6 +40,8 @@ def _ticket(session, user, status=TicketStatus.PAID, number=None, row=2, seat=2)
         paid_at=now if status != TicketStatus.RESERVED else None,
         qr_secret="x",
         checked_in_at=now if status == TicketStatus.USED else None,
+        refund_amount=Decimal("400") if status == TicketStatus.REFUNDED else None,
+        refunded_at=now if status == TicketStatus.REFUNDED else None,
     )
 
 
@@ -86,6 +88,15 @@ def test_ticket_status_rules_are_checked(session, customer):
             price=Decimal("1"),
             qr_secret="x",
         )
+
+
+@pytest.mark.django_db
+def test_refunded_ticket_must_record_its_refund_and_cancelled_session_its_time(session, customer):
+    ticket = _ticket(session, customer, TicketStatus.PAID)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.REFUNDED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(status="cancelled")
 
 
 @pytest.mark.django_db
@@ -184,7 +195,7 @@ def test_postgres_refuses_overlapping_sessions_in_one_hall(session):
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_postgres_allows_overlap_with_a_cancelled_session(session):
-    Session.objects.filter(pk=session.pk).update(status="cancelled")
+    Session.objects.filter(pk=session.pk).update(status="cancelled", cancelled_at=timezone.now())
     Session.objects.create(
         movie=session.movie,
         hall=session.hall,

@@ -3,7 +3,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -134,12 +134,8 @@ class ReviewViewSet(viewsets.GenericViewSet):
     def moderate(self, request, pk=None):
         data = ModerateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            review = Review.objects.get(pk=pk)
-        except (Review.DoesNotExist, ValueError):
-            raise NotFound("Review not found.") from None
         review = services.review_moderate(
-            review=review,
+            review=self.get_object(),
             by=request.user,
             approve=data.validated_data["action"] == "approve",
             reason=data.validated_data.get("reason", ""),

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from venues.layout import DERIVED_FIELDS
 from venues.models import Cinema, Hall
 
 
@@ -58,6 +59,8 @@ class NearbyQuerySerializer(serializers.Serializer):
 
 
 class HallSerializer(serializers.ModelSerializer):
+    """A hall with its layout; the counts derived from the layout are read-only."""
+
     class Meta:
         model = Hall
         fields = (
@@ -67,15 +70,7 @@ class HallSerializer(serializers.ModelSerializer):
             "number",
             "hall_type",
             "layout",
-            "rows_count",
-            "seats_per_row",
-            "capacity",
-            "standard_seats",
-            "premium_seats",
-            "vip_seats",
-            "love_seats",
-            "wheelchair_spaces",
-            "blocked_seats",
+            *DERIVED_FIELDS,
             "screen_type",
             "screen_width_m",
             "sound_system",
@@ -84,18 +79,7 @@ class HallSerializer(serializers.ModelSerializer):
             "cleaning_minutes",
             "is_active",
         )
-        read_only_fields = (
-            "cinema",
-            "rows_count",
-            "seats_per_row",
-            "capacity",
-            "standard_seats",
-            "premium_seats",
-            "vip_seats",
-            "love_seats",
-            "wheelchair_spaces",
-            "blocked_seats",
-        )
+        read_only_fields = ("cinema", *DERIVED_FIELDS)
 
 
 class HallBriefSerializer(serializers.ModelSerializer):
