@@ -92,6 +92,15 @@ class Session(models.Model):
 
     objects = SessionQuerySet.as_manager()
 
+    # Held by migration 0002 on PostgreSQL (Django's Meta cannot express it portably).
+    DATABASE_ONLY_CONSTRAINTS = (
+        (
+            "session_no_overlap_in_hall",
+            "exclusion (PostgreSQL)",
+            "EXCLUDE USING gist (hall_id WITH =, tstzrange(starts_at, busy_until) WITH &&) WHERE status <> 'cancelled'",
+        ),
+    )
+
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")

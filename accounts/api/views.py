@@ -1,5 +1,5 @@
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -53,7 +53,7 @@ class LoginView(APIView):
         tags=TAG,
         summary="Log in: JWT access and refresh tokens",
         request=LoginSerializer,
-        responses={200: TokenPairSerializer},
+        responses={200: TokenPairSerializer, 401: OpenApiResponse(description="wrong e-mail or password")},
     )
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
@@ -74,7 +74,7 @@ class RefreshView(APIView):
         tags=TAG,
         summary="Exchange a refresh token for a new pair (the old one is blacklisted)",
         request=RefreshSerializer,
-        responses={200: AccessSerializer},
+        responses={200: AccessSerializer, 401: OpenApiResponse(description="invalid, expired or revoked token")},
     )
     def post(self, request):
         serializer = RefreshSerializer(data=request.data)
