@@ -29,7 +29,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import User
-from booking import tokens
+from booking import metrics, tokens
 from booking.errors import (
     AlreadyCheckedIn,
     AlreadyPaid,
@@ -148,7 +148,9 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
             seat_q |= Q(row=row, seat=number)
         mine = Ticket.objects.filter(session=session).filter(seat_q)
         # A lapsed hold frees its seat at once: retire it before taking the seat.
-        mine.lapsed(now).update(status=TicketStatus.EXPIRED, updated_at=now)
+        retired = mine.lapsed(now).update(status=TicketStatus.EXPIRED, updated_at=now)
+        if retired:
+            metrics.count(metrics.holds_expired, retired)
         _refuse_taken(mine, now)
 
         reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
@@ -184,6 +186,8 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
             # Someone took a seat between our check and our insert: name them.
             _refuse_taken(mine, now)
             raise SeatUnavailable("Some of the seats were just taken.") from None
+        metrics.count(metrics.holds_created)
+        metrics.count(metrics.seats_held, len(seats))
     logger.info("hold created", extra={"event": "hold_created", "booking": booking.reference, "seats": len(seats)})
     return booking
 
@@ -288,6 +292,7 @@ def booking_pay(
             idempotency_key=idempotency_key,
             request_fingerprint=fingerprint,
         )
+        metrics.count(metrics.payments, outcome="approved" if result.approved else "declined")
         if not result.approved:
             logger.info("payment declined", extra={"event": "payment_declined", "booking": booking.reference})
             return PaymentOutcome(booking=booking, payment=payment, replayed=False)
@@ -316,6 +321,7 @@ def booking_pay(
             ]
         )
         sold = len(held)
+        metrics.count(metrics.tickets_sold, sold)
         Session.objects.filter(pk=session.pk).update(
             seats_sold=F("seats_sold") + sold, seats_available=F("seats_available") - sold
         )
@@ -364,6 +370,7 @@ def _refund_paid_tickets(*, booking: Booking, tickets: list[Ticket], now, reason
         ticket.cancelled_at = now
         ticket.save(update_fields=["status", "refund_amount", "refunded_at", "cancelled_at", "updated_at"])
         refunded += ticket.price
+        metrics.count(metrics.refunds)
     if tickets:
         count = len(tickets)
         Session.objects.filter(pk=booking.session_id).update(
@@ -444,6 +451,7 @@ def session_cancel(*, session: Session, by: User | None, reason: str = "") -> Se
         session.cancelled_at = now
         session.cancel_reason = reason[:255]
         session.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        metrics.count(metrics.sessions_cancelled)
 
         released = Ticket.objects.filter(session=session, status=TicketStatus.RESERVED).update(
             status=TicketStatus.CANCELLED, cancelled_at=now, updated_at=now
@@ -485,6 +493,7 @@ def holds_expire(*, now=None) -> tuple[int, int]:
         .update(status=BookingStatus.EXPIRED, updated_at=now)
     )
     if tickets:
+        metrics.holds_expired.inc(tickets)
         logger.info("holds expired", extra={"event": "holds_expired", "tickets": tickets})
     return tickets, bookings
 
@@ -533,6 +542,7 @@ def ticket_check_in(*, payload: str, by: User) -> Ticket:
         ticket.checked_in_at = now
         ticket.checked_in_by = by
         ticket.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+        metrics.count(metrics.check_ins)
     logger.info("ticket checked in", extra={"event": "ticket_checked_in", "ticket": ticket.number})
     return ticket
 
