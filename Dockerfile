@@ -9,7 +9,7 @@ RUN pip wheel --wheel-dir /wheels -r requirements.txt
 # Stage 2: slim runtime, non-root, static files collected at build time.
 FROM python:3.11-slim AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=cinema.settings PROMETHEUS_MULTIPROC_DIR=/tmp/metrics
+    DJANGO_SETTINGS_MODULE=cinema.settings
 RUN groupadd --system cinema && useradd --system --gid cinema --home /app --shell /usr/sbin/nologin cinema
 WORKDIR /app
 COPY --from=build /wheels /wheels

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
 
-.PHONY: run test venv deps dev-deps migrate seed lint clean
+.PHONY: run test stack-test venv deps dev-deps migrate seed lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: dev-deps
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Real gunicorn + PostgreSQL + Redis behind nginx on loopback (needs the services and root for apt).
+stack-test: deps
+	bash deploy/stack_test.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

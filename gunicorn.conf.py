@@ -24,15 +24,13 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
 
-# Prometheus counters from every worker process, added up at /metrics.
+# Prometheus counters from every worker process, added up at /metrics. Only the
+# server sets this (manage.py commands keep plain in-process metrics).
 _metrics_dir = os.environ.setdefault(
     "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"cinema-metrics-{os.getpid()}")
 )
-
-
-def on_starting(server):
-    shutil.rmtree(_metrics_dir, ignore_errors=True)
-    os.makedirs(_metrics_dir, exist_ok=True)
+shutil.rmtree(_metrics_dir, ignore_errors=True)  # counters of a previous run are stale
+os.makedirs(_metrics_dir, exist_ok=True)
 
 
 def child_exit(server, worker):

@@ -135,7 +135,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
@@ -169,6 +169,9 @@ REST_FRAMEWORK = {
         "cinema.api.throttling.UserRateThrottle",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Proxies in front of the app that append to X-Forwarded-For (1 behind nginx).
+    # Throttles then count the address nginx saw, not one a client made up.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
@@ -219,7 +222,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    # Probes and the Prometheus scraper talk to gunicorn directly, inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 
 # --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
