@@ -1,0 +1,41 @@
+"""The image and the compose stack use the same configs as the stack test."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_nginx_service_uses_the_tested_template():
+    nginx = _compose()["services"]["nginx"]
+    assert "./deploy/nginx/cinema.conf.template:/etc/nginx/templates/cinema.conf.template:ro" in nginx["volumes"]
+    assert nginx["environment"]["API_UPSTREAM"] == "api:8000"
+    assert "deploy/nginx/cinema.conf.template" in (ROOT / "deploy/stack_test.sh").read_text()
+
+
+def test_image_runs_gunicorn_with_the_tested_config_as_non_root():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'CMD ["gunicorn", "-c", "gunicorn.conf.py", "cinema.wsgi"]' in dockerfile
+    assert "USER cinema" in dockerfile and "HEALTHCHECK" in dockerfile and "collectstatic" in dockerfile
+    assert "gunicorn.conf.py" in (ROOT / "deploy/stack_test.sh").read_text()
+
+
+def test_api_service_scales_and_metrics_stay_inside():
+    services = _compose()["services"]
+    assert "ports" not in services["api"] and "container_name" not in services["api"]
+    assert "location = /metrics { return 404; }" in (ROOT / "deploy/nginx/cinema.conf.template").read_text()
+    assert all(p.startswith("127.0.0.1:") for p in services["prometheus"]["ports"] + services["grafana"]["ports"])
+
+
+def test_every_setting_read_from_the_environment_is_in_env_example():
+    import re
+
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    read = set(re.findall(r'env_(?:str|bool|int|list)\("([A-Z_]+)"', (ROOT / "cinema/settings.py").read_text()))
+    read -= {"DATABASE_URL", "REDIS_URL", "STATIC_ROOT"}  # set by the compose file / image
+    assert read <= documented, read - documented
