@@ -115,6 +115,10 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
         raise ValidationFailed(message, fields={"seats": [message]})
     if len(set(seats)) != len(seats):
         raise ValidationFailed("A seat is listed twice.", fields={"seats": ["A seat is listed twice."]})
+    # Every hold touches seats in the same order (row, seat): two holds that
+    # want overlapping seats then queue on the first shared one instead of
+    # deadlocking on each other's index entries.
+    seats = sorted(seats)
 
     now = timezone.now()
     with transaction.atomic():
@@ -147,8 +151,10 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
         for row, number in seats:
             seat_q |= Q(row=row, seat=number)
         mine = Ticket.objects.filter(session=session).filter(seat_q)
-        # A lapsed hold frees its seat at once: retire it before taking the seat.
-        retired = mine.lapsed(now).update(status=TicketStatus.EXPIRED, updated_at=now)
+        # A lapsed hold frees its seat at once: retire it before taking the seat
+        # (rows locked in id order, like every other writer of tickets).
+        lapsed = list(mine.lapsed(now).order_by("pk").select_for_update().values_list("pk", flat=True))
+        retired = Ticket.objects.filter(pk__in=lapsed).lapsed(now).update(status=TicketStatus.EXPIRED, updated_at=now)
         if retired:
             metrics.count(metrics.holds_expired, retired)
         _refuse_taken(mine, now)
@@ -479,23 +485,44 @@ def session_cancel(*, session: Session, by: User | None, reason: str = "") -> Se
 # --- Expiry -------------------------------------------------------------------
 
 
-def holds_expire(*, now=None) -> tuple[int, int]:
+def holds_expire(*, now=None, batch: int = 1000) -> tuple[int, int]:
     """Mark lapsed holds expired: (tickets, bookings). Safe beside live traffic.
 
-    Each statement commits on its own and re-checks its condition on rows a
-    payment has locked, so a booking paid meanwhile is left alone.
+    Rows are locked in id order like every other writer, in short batches, and
+    rows another transaction holds (a payment in progress) are skipped: the
+    next run gets them, and the status re-check leaves a booking paid
+    meanwhile alone.
     """
     now = now or timezone.now()
-    tickets = Ticket.objects.lapsed(now).update(status=TicketStatus.EXPIRED, updated_at=now)
-    bookings = (
-        Booking.objects.filter(status=BookingStatus.RESERVED, reserved_until__lte=now)
-        .exclude(tickets__status__in=[TicketStatus.PAID, TicketStatus.USED])
-        .update(status=BookingStatus.EXPIRED, updated_at=now)
+    tickets = _expire_in_batches(Ticket.objects.lapsed(now), batch, now)
+    bookings = _expire_in_batches(
+        Booking.objects.filter(status=BookingStatus.RESERVED, reserved_until__lte=now).exclude(
+            tickets__status__in=[TicketStatus.PAID, TicketStatus.USED]
+        ),
+        batch,
+        now,
     )
     if tickets:
         metrics.holds_expired.inc(tickets)
         logger.info("holds expired", extra={"event": "holds_expired", "tickets": tickets})
     return tickets, bookings
+
+
+def _expire_in_batches(queryset, batch: int, now) -> int:
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                queryset.order_by("pk")
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return done
+            # Re-check the condition on the locked rows, then retire them.
+            done += queryset.filter(pk__in=ids).update(status="expired", updated_at=now)
+        if len(ids) < batch:
+            return done
 
 
 # --- Door check-in ------------------------------------------------------------
