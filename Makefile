@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
 
-.PHONY: run test stack-test venv deps dev-deps migrate seed lint clean
+.PHONY: run test stack-test bench venv deps dev-deps migrate seed lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ test: dev-deps
 # Real gunicorn + PostgreSQL + Redis behind nginx on loopback (needs the services and root for apt).
 stack-test: deps
 	bash deploy/stack_test.sh
+
+# Load test on this machine: gunicorn + PostgreSQL + Redis, driven by wrk (loopback, bounded).
+bench: deps
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -8,11 +8,13 @@ exists (what ``make run`` uses).
 
 import logging
 import random
+import secrets
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -27,7 +29,7 @@ from reviews.models import Review, ReviewVote
 from reviews.services import review_create, review_moderate, review_vote
 from scheduling.models import Session
 from scheduling.services import session_create, session_timing
-from venues.layout import rectangular_layout
+from venues.layout import parse_layout, rectangular_layout
 from venues.models import Cinema, Hall, HallType
 from venues.services import hall_create
 
@@ -384,8 +386,16 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when cinemas already exist")
         parser.add_argument("--days", type=int, default=7, help="days of sessions from today")
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help="then sell seats in bulk until N tickets exist (adds days of sessions as needed), "
+            "to measure statistics and lists on a big data set",
+        )
 
-    def handle(self, *args, password, reset, if_empty, days, seed, **options):
+    def handle(self, *args, password, reset, if_empty, days, seed, scale, **options):
         if if_empty and Cinema.objects.exists() and not reset:
             self.stdout.write("Demo data present; nothing to do.")
             return
@@ -401,6 +411,8 @@ class Command(BaseCommand):
         if created:
             self._tickets(users)
             self._reviews(users, movies)
+        if scale:
+            self._scale(scale, halls, movies, users)
         counts = ", ".join(
             f"{model.objects.count()} {label}"
             for model, label in (
@@ -547,16 +559,20 @@ class Command(BaseCommand):
         return halls
 
     def _sessions(self, halls, movies, manager, days):
+        if Session.objects.filter(starts_at__gte=timezone.now()).exists():
+            return False
+        self._schedule(halls, movies, manager, range(days))
+        return True
+
+    def _schedule(self, halls, movies, manager, day_offsets):
         now = timezone.now()
         showing = [m for m in movies if m.release_date <= timezone.localdate()]
-        if Session.objects.filter(starts_at__gte=now).exists():
-            return False
         for hall in halls:
             tz = hall.cinema.tz
             base = Decimal(self.rng.choice([350, 400, 450, 500]))
             if hall.hall_type in (HallType.IMAX, HallType.VIP, HallType.FOUR_DX):
                 base += 300
-            for day in range(days):
+            for day in day_offsets:
                 local_day = timezone.localtime(now, tz).date() + timedelta(days=day)
                 start = _at(local_day, time(10), tz)
                 close = _at(local_day + timedelta(days=1), time(0, 30), tz)
@@ -580,7 +596,68 @@ class Command(BaseCommand):
                         created_by=manager,
                     )
                     start = _round_up(busy_until)
-        return True
+
+    def _scale(self, target, halls, movies, users):
+        """Sell seats in bulk (paid tickets, straight into the tables) until ``target`` tickets exist."""
+        need = target - Ticket.objects.count()
+        day = (
+            Session.objects.order_by("-starts_at").values_list("starts_at", flat=True).first().date()
+            - timezone.localdate()
+        ).days + 1
+        while need > Session.objects.filter(status="on_sale").aggregate(free=Sum("seats_available"))["free"]:
+            self._schedule(halls, movies, users[Role.MANAGER], [day])
+            day += 1
+        buyers = [users[Role.CUSTOMER], *users["extra"]]
+        now = timezone.now()
+        sessions = Session.objects.filter(status="on_sale", seats_available__gt=0).select_related("hall")
+        for session in sessions.order_by("starts_at").iterator():
+            if need <= 0:
+                break
+            taken = set(Ticket.objects.filter(session=session).live(now).values_list("row", "seat"))
+            free = [x for x in parse_layout(session.hall.layout) if not x.blocked and (x.row, x.seat) not in taken]
+            free = free[:need]
+            bookings = []
+            for start in range(0, len(free), 4):
+                group = free[start : start + 4]
+                bookings.append(
+                    Booking(
+                        reference=secrets.token_hex(5).upper(),
+                        user=buyers[start // 4 % len(buyers)],
+                        session=session,
+                        status="paid",
+                        total=sum(session.price_for(x.category) for x in group),
+                        reserved_until=now,
+                        paid_at=now,
+                        payment_method="card",
+                        payment_reference="bulk",
+                    )
+                )
+            Booking.objects.bulk_create(bookings, batch_size=2000)
+            Ticket.objects.bulk_create(
+                [
+                    Ticket(
+                        number=f"{bookings[i // 4].reference}-{i % 4 + 1}",
+                        booking=bookings[i // 4],
+                        user=bookings[i // 4].user,
+                        session=session,
+                        row=x.row,
+                        seat=x.seat,
+                        category=x.category,
+                        price=session.price_for(x.category),
+                        status="paid",
+                        paid_at=now,
+                        payment_method="card",
+                        payment_reference="bulk",
+                        qr_secret=secrets.token_urlsafe(16),
+                    )
+                    for i, x in enumerate(free)
+                ],
+                batch_size=2000,
+            )
+            Session.objects.filter(pk=session.pk).update(
+                seats_sold=F("seats_sold") + len(free), seats_available=F("seats_available") - len(free)
+            )
+            need -= len(free)
 
     def _tickets(self, users):
         """Tickets in every status, through the real services."""

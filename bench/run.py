@@ -1,0 +1,253 @@
+"""`make bench`: the API under load on this machine, with ratios measured in one run.
+
+Starts gunicorn (gunicorn.conf.py, 2 workers, production settings) on a
+PostgreSQL database of its own with demo data and Redis, drives it with wrk
+(loopback only, bounded in time), and prints for each endpoint: req/s, p50,
+p99, errors, SQL queries per request and the ratio to /health/live in the
+same run. Also: worker memory after the run and the sales statistics over a
+large data set (`seed_demo --scale`). Writes artifacts/bench.json and stops
+everything it started.
+
+    make bench                      # or: .venv/bin/python bench/run.py --duration 10 --connections 64
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PORT = 18100
+BASE = f"http://127.0.0.1:{PORT}"
+TARGETS = {"seat_map": 0.6, "movie_list": 0.3, "session_list": 0.3, "booking": 0.15}
+P99_LIMIT_MS = 250
+
+
+def sh(*args, env=None, **kwargs):
+    return subprocess.run(args, check=True, env=env, cwd=ROOT, **kwargs)
+
+
+def manage(env, *args, capture=False):
+    result = sh(PY, "manage.py", *args, env=env, capture_output=capture, text=True)
+    return result.stdout if capture else None
+
+
+def wrk(url, connections, duration, script=None, env=None):
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run([*args, url], check=True, capture_output=True, text=True, env=env).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": rps,
+        "requests": total,
+        "p50_ms": _ms(re.search(r"50%\s+([\d.]+)(us|ms|s)", out)),
+        "p99_ms": _ms(re.search(r"99%\s+([\d.]+)(us|ms|s)", out)),
+        "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, socket.groups())) if socket else 0),
+    }
+
+
+def _ms(match):
+    value, unit = float(match.group(1)), match.group(2)
+    return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+
+def db_queries():
+    text = urllib.request.urlopen(f"{BASE}/metrics", timeout=5).read().decode()
+    return sum(float(v) for v in re.findall(r"^django_db_execute_total\{[^}]*\} ([\d.e+]+)$", text, re.M))
+
+
+def worker_rss_mb(master_pid):
+    children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return [round(s, 1) for s in sizes]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint (max 30)")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--scale", type=int, default=100_000, help="tickets for the statistics measurement")
+    args = parser.parse_args()
+    duration = max(2, min(args.duration, 30))
+    if not shutil.which("wrk"):
+        sh("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null")
+
+    work = Path(tempfile.mkdtemp(prefix="cinema-bench-"))
+    db = f"cinema_bench_{os.getpid()}"
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db}",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "WARNING",
+        # The load generator is one address: rate limits would measure themselves.
+        **{
+            f"THROTTLE_{s}": "100000000/min"
+            for s in ("ANON", "USER", "LOGIN_IP", "LOGIN_ACCOUNT", "REGISTER", "BOOKING", "PAYMENT")
+        },
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+        "GUNICORN_WORKERS": "2",
+        "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics"),
+        "BENCH_DIR": str(work),
+    }
+    manage_env = {k: v for k, v in env.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    server = None
+    try:
+        sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"CREATE DATABASE {db}")
+        sh("redis-cli", "-n", env["REDIS_URL"].rsplit("/", 1)[1], "flushdb", stdout=subprocess.DEVNULL)
+        print("== demo data")
+        manage(manage_env, "migrate", "--noinput", "-v0")
+        manage(manage_env, "seed_demo", "-v0")
+        fixture = json.loads(manage(manage_env, "shell", "-c", FIXTURE_CODE, capture=True).strip().splitlines()[-1])
+        (work / "tokens.txt").write_text("\n".join(fixture["tokens"]) + "\n")
+        (work / "seats.txt").write_text("\n".join(fixture["seats"]) + "\n")
+
+        print("== gunicorn, 2 workers")
+        log = open(work / "gunicorn.log", "w")  # noqa: SIM115 - closed with the server
+        server = subprocess.Popen(
+            [GUNICORN, "-c", "gunicorn.conf.py", "cinema.wsgi"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{BASE}/health/live", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        for url in (f"{BASE}/health/live", f"{BASE}/api/v1/movies/"):  # warm both workers
+            wrk(url, 4, 1)
+
+        endpoints = {
+            "health_live": f"{BASE}/health/live",
+            "movie_list": f"{BASE}/api/v1/movies/?page_size=20",
+            "session_list": f"{BASE}/api/v1/sessions/?date={fixture['date']}&page_size=20",
+            "seat_map": f"{BASE}/api/v1/sessions/{fixture['session']}/seats/",
+            "booking": f"{BASE}/",
+        }
+        results = {}
+        for name, url in endpoints.items():
+            before = db_queries()
+            script = str(ROOT / "bench" / "booking.lua") if name == "booking" else None
+            results[name] = wrk(url, args.connections, duration, script=script, env=env)
+            results[name]["queries_per_request"] = round((db_queries() - before) / max(results[name]["requests"], 1), 2)
+            print(f"   {name}: {results[name]['rps']:.0f} req/s")
+        results["worker_rss_mb"] = worker_rss_mb(server.pid)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        server = None
+        log.close()
+
+        print(f"== statistics over {args.scale} tickets")
+        manage(manage_env, "seed_demo", "--scale", str(args.scale), "-v0")
+        results["statistics"] = json.loads(manage(manage_env, "shell", "-c", STATS_CODE, capture=True).splitlines()[-1])
+    finally:
+        if server is not None:
+            server.kill()
+            server.wait()
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {db}"], check=False
+        )
+        shutil.rmtree(work, ignore_errors=True)
+
+    report(results, args.connections, duration)
+
+
+def report(results, connections, duration):
+    base = results["health_live"]["rps"]
+    print(f"\nwrk -t2 -c{connections} -d{duration}s, gunicorn 2 workers, PostgreSQL + Redis, {os.cpu_count()} cores")
+    print(f"{'endpoint':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'SQL/req':>9}{'ratio':>8}{'target':>8}")
+    failures = []
+    for name in ("health_live", "movie_list", "session_list", "seat_map", "booking"):
+        r = results[name]
+        r["ratio"] = round(r["rps"] / base, 3)
+        target = TARGETS.get(name)
+        print(
+            f"{name:<14}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
+            f"{r['queries_per_request']:>9.2f}{r['ratio']:>8.2f}{('≥ ' + str(target)) if target else '':>8}"
+        )
+        if target and r["ratio"] < target:
+            failures.append(f"{name} ratio {r['ratio']} < {target}")
+        if r["p99_ms"] > P99_LIMIT_MS:
+            failures.append(f"{name} p99 {r['p99_ms']} ms > {P99_LIMIT_MS} ms")
+        if r["errors"]:
+            failures.append(f"{name}: {r['errors']} errors")
+    print("(booking: one request = a hold or a payment; each hold takes one distinct seat as one of many buyers)")
+    print(f"worker RSS after the run: {results['worker_rss_mb']} MB (limit 150)")
+    if max(results["worker_rss_mb"], default=0) > 150:
+        failures.append("worker RSS over 150 MB")
+    stats = results["statistics"]
+    print(f"statistics over {stats['tickets']} tickets: {stats['seconds']:.3f} s, {stats['queries']} queries")
+    if stats["seconds"] >= 1:
+        failures.append("statistics took a second or more")
+    out = ROOT / "artifacts" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"results: {out}")
+    if failures:
+        print("MISSED: " + "; ".join(failures))
+        sys.exit(1)
+    print("all targets met")
+
+
+FIXTURE_CODE = r"""
+import json
+from datetime import timedelta
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from rest_framework_simplejwt.tokens import AccessToken
+from accounts.models import User
+from scheduling.models import Session
+from venues.layout import parse_layout
+now = timezone.now()
+big = Session.objects.filter(hall__capacity__gte=290, starts_at__gt=now + timedelta(hours=6), status="on_sale")
+seat_map_session = big.order_by("starts_at").first()
+unusable = make_password(None)
+User.objects.bulk_create([User(email=f"bench-{i}@bench.local", password=unusable) for i in range(3000)])
+tokens = [str(AccessToken.for_user(u)) for u in User.objects.filter(email__endswith="@bench.local")]
+seats = []
+for s in Session.objects.filter(starts_at__gt=now + timedelta(hours=6), status="on_sale").exclude(
+        pk=seat_map_session.pk).select_related("hall").order_by("starts_at")[:200]:
+    taken = set(s.tickets.values_list("row", "seat"))
+    seats += [f"{s.pk} {x.row} {x.seat}" for x in parse_layout(s.hall.layout)
+              if not x.blocked and (x.row, x.seat) not in taken]
+date = timezone.localtime(seat_map_session.starts_at, seat_map_session.hall.cinema.tz).date()
+print(json.dumps({"session": seat_map_session.pk, "date": str(date), "tokens": tokens, "seats": seats}))
+"""
+
+STATS_CODE = r"""
+import json, time
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from booking.models import Ticket
+from booking.selectors import sales_statistics
+sales_statistics()  # warm
+with CaptureQueriesContext(connection) as queries:
+    started = time.perf_counter()
+    sales_statistics()
+    seconds = time.perf_counter() - started
+print(json.dumps({"tickets": Ticket.objects.count(), "seconds": seconds, "queries": len(queries)}))
+"""
+
+if __name__ == "__main__":
+    main()
