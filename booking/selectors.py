@@ -1,8 +1,12 @@
 """Reads of the booking engine: seat maps, ticket lists, sales statistics."""
 
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+import orjson
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Avg, Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -12,17 +16,23 @@ from scheduling.models import Session, SessionStatus
 from scheduling.selectors import local_date_range_q
 from venues.layout import parse_layout
 
-
-def seat_statuses(session_id: int, now=None) -> dict[tuple[int, int], str]:
-    """(row, seat) -> "held" or "sold" for every seat a live ticket occupies."""
-    rows = Ticket.objects.filter(session_id=session_id).live(now).values_list("row", "seat", "status")
-    return {(row, seat): "held" if status == TicketStatus.RESERVED else "sold" for row, seat, status in rows}
+SEAT_MAP_TTL = 30  # seconds; shorter when a hold on the map lapses sooner
 
 
-def seat_map(session: Session, now=None) -> list[dict]:
-    """Every seat of the session's hall with category, price and status
-    (``free``, ``held``, ``sold``, ``blocked``), in layout order. One query."""
-    taken = seat_statuses(session.pk, now or timezone.now())
+def _taken_seats(session_id: int, now) -> tuple[dict[tuple[int, int], str], datetime | None]:
+    """(row, seat) -> "held" or "sold" for every live ticket, and the earliest hold lapse."""
+    taken, earliest = {}, None
+    rows = Ticket.objects.filter(session_id=session_id).live(now).values_list("row", "seat", "status", "reserved_until")
+    for row, seat, status, until in rows:
+        if status == TicketStatus.RESERVED:
+            taken[(row, seat)] = "held"
+            earliest = until if earliest is None else min(earliest, until)
+        else:
+            taken[(row, seat)] = "sold"
+    return taken, earliest
+
+
+def _seats(session: Session, taken: dict) -> list[dict]:
     prices = {category: str(price) for category, price in session.prices.items()}
     return [
         {
@@ -36,6 +46,68 @@ def seat_map(session: Session, now=None) -> list[dict]:
         }
         for s in parse_layout(session.hall.layout)
     ]
+
+
+def seat_map(session: Session, now=None) -> list[dict]:
+    """Every seat of the session's hall with category, price and status
+    (``free``, ``held``, ``sold``, ``blocked``), in layout order. One query."""
+    taken, _ = _taken_seats(session.pk, now or timezone.now())
+    return _seats(session, taken)
+
+
+def seat_map_ttl(earliest_lapse: datetime | None, now: datetime) -> int:
+    """Seconds a rendered map may live: never past the moment a hold on it lapses."""
+    if earliest_lapse is None:
+        return SEAT_MAP_TTL
+    return max(1, min(SEAT_MAP_TTL, int((earliest_lapse - now).total_seconds())))
+
+
+def _seat_map_version_key(session_id: int) -> str:
+    return f"seatmap:version:{session_id}"
+
+
+def seat_map_changed(session_id: int) -> None:
+    """Called by every service that holds, sells or frees a seat, inside its
+    transaction: after the commit, readers stop using the cached map."""
+    transaction.on_commit(lambda: cache.set(_seat_map_version_key(session_id), uuid.uuid4().hex, None))
+
+
+def seat_map_json(session_id: int) -> bytes | None:
+    """The public seat map document, rendered once and cached (``None``: no such session).
+
+    A cached map is dropped when a seat of the session changes (``seat_map_changed``)
+    and lives at most until the first hold on it lapses, so it never shows a
+    seat taken after it became free. On a miss: two queries.
+    """
+    key = f"seatmap:{session_id}:{cache.get(_seat_map_version_key(session_id)) or '0'}"
+    body = cache.get(key)
+    if body is not None:
+        return body
+    session = Session.objects.select_related("hall").filter(pk=session_id).first()
+    if session is None:
+        return None
+    now = timezone.now()
+    taken, earliest = _taken_seats(session_id, now)
+    hall = session.hall
+    body = orjson.dumps(
+        {
+            "session": session.pk,
+            "status": session.status,
+            "hall": {
+                "id": hall.pk,
+                "name": hall.name,
+                "number": hall.number,
+                "hall_type": hall.hall_type,
+                "capacity": hall.capacity,
+                "rows_count": hall.rows_count,
+                "seats_per_row": hall.seats_per_row,
+            },
+            "prices": {category: str(price) for category, price in session.prices.items()},
+            "seats": _seats(session, taken),
+        }
+    )
+    cache.set(key, body, seat_map_ttl(earliest, now))
+    return body
 
 
 def sold_seats_in_future_sessions(hall, sellable: set[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -52,6 +52,7 @@ from booking.models import (
     TicketStatus,
 )
 from booking.payments import get_gateway
+from booking.selectors import seat_map_changed
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
 from venues.layout import describe_seats, parse_layout
@@ -193,6 +194,7 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
             _refuse_taken(mine, now)
             raise SeatUnavailable("Some of the seats were just taken.") from None
         metrics.count(metrics.holds_created)
+        seat_map_changed(session.pk)
         metrics.count(metrics.seats_held, len(seats))
     logger.info("hold created", extra={"event": "hold_created", "booking": booking.reference, "seats": len(seats)})
     return booking
@@ -328,6 +330,7 @@ def booking_pay(
         )
         sold = len(held)
         metrics.count(metrics.tickets_sold, sold)
+        seat_map_changed(session.pk)
         Session.objects.filter(pk=session.pk).update(
             seats_sold=F("seats_sold") + sold, seats_available=F("seats_available") - sold
         )
@@ -430,6 +433,7 @@ def ticket_cancel(*, ticket: Ticket, by: User) -> Ticket:
                 f"A {ticket.get_status_display().lower()} ticket cannot be cancelled.", extra={"status": ticket.status}
             )
         _settle_booking_status(booking, now)
+        seat_map_changed(session.pk)
     logger.info(
         "ticket cancelled", extra={"event": "ticket_cancelled", "ticket": ticket.number, "status": ticket.status}
     )
@@ -458,6 +462,7 @@ def session_cancel(*, session: Session, by: User | None, reason: str = "") -> Se
         session.cancel_reason = reason[:255]
         session.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
         metrics.count(metrics.sessions_cancelled)
+        seat_map_changed(session.pk)
 
         released = Ticket.objects.filter(session=session, status=TicketStatus.RESERVED).update(
             status=TicketStatus.CANCELLED, cancelled_at=now, updated_at=now

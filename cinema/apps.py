@@ -7,3 +7,6 @@ class CinemaConfig(AppConfig):
 
     def ready(self):
         from cinema import admin_site  # noqa: F401  (brands the admin)
+        from cinema.api.cache import connect_invalidation
+
+        connect_invalidation()

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 
 from venues.models import SeatCategory
 
+CATEGORIES = frozenset(SeatCategory.values)  # Enum.values builds a list on every access
 MAX_ROWS = 100
 MAX_POSITIONS = 100
 _ROW_KEYS = {"row", "seats", "aisle_before"}
@@ -121,7 +122,7 @@ def parse_layout(layout) -> list[Seat]:
                 raise ValidationError(f"Row {number}: seat {seat_number} appears twice.")
             seat_numbers.add(seat_number)
             category = position.get("category", SeatCategory.STANDARD)
-            if category not in SeatCategory.values:
+            if category not in CATEGORIES:
                 raise ValidationError(
                     f"Row {number}, seat {seat_number}: unknown category {category!r} "
                     f"(one of {', '.join(SeatCategory.values)})."

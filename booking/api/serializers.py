@@ -122,3 +122,33 @@ class StatisticsQuerySerializer(serializers.Serializer):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
             raise serializers.ValidationError({"date_to": "Before date_from."})
         return attrs
+
+
+class SeatSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    seat = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=["standard", "premium", "vip", "love", "wheelchair"])
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    status = serializers.ChoiceField(choices=["free", "held", "sold", "blocked"])
+    x = serializers.IntegerField(help_text="position from the left, gaps included")
+    y = serializers.IntegerField(help_text="row position from the screen, aisles included")
+
+
+class SeatMapHallSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    number = serializers.IntegerField()
+    hall_type = serializers.CharField()
+    capacity = serializers.IntegerField()
+    rows_count = serializers.IntegerField()
+    seats_per_row = serializers.IntegerField()
+
+
+class SeatMapSerializer(serializers.Serializer):
+    """Documents the seat map (the view renders it itself)."""
+
+    session = serializers.IntegerField()
+    status = serializers.CharField()
+    hall = SeatMapHallSerializer()
+    prices = serializers.DictField(child=serializers.DecimalField(max_digits=10, decimal_places=2))
+    seats = SeatSerializer(many=True)

@@ -9,6 +9,7 @@ from catalog.api.filters import MovieFilter
 from catalog.api.serializers import MovieSerializer
 from catalog.models import Movie
 from catalog.services import unique_slug
+from cinema.api.cache import PublicCacheMixin
 from cinema.api.permissions import IsManagerOrReadOnly, is_manager
 from cinema.db import delete_or_deactivate
 from cinema.errors import ValidationFailed
@@ -32,7 +33,7 @@ TAG = ["movies"]
         responses={204: None, 200: OpenApiTypes.OBJECT},
     ),
 )
-class MovieViewSet(viewsets.ModelViewSet):
+class MovieViewSet(PublicCacheMixin, viewsets.ModelViewSet):
     serializer_class = MovieSerializer
     permission_classes = [IsManagerOrReadOnly]
     filterset_class = MovieFilter

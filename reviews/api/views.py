@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 
 from catalog.models import Movie
+from cinema.api.cache import PublicCacheMixin
 from cinema.api.permissions import IsModerator, is_moderator
 from reviews import services
 from reviews.api.serializers import ModerateSerializer, ReviewSerializer, ReviewUpdateSerializer, VoteSerializer
@@ -26,7 +27,7 @@ class MovieReviewFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=TAG, summary="Approved reviews of a film (order by helpfulness, rating or date)")
-class MovieReviewsView(ListAPIView):
+class MovieReviewsView(PublicCacheMixin, ListAPIView):
     serializer_class = ReviewSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
     filterset_class = MovieReviewFilter

@@ -4,6 +4,7 @@ from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.response import Response
 
 from catalog.models import Movie
+from cinema.api.cache import PublicCacheMixin
 from cinema.api.permissions import IsManagerOrReadOnly, is_manager
 from scheduling.api.filters import SessionFilter
 from scheduling.api.serializers import SessionSerializer, SessionWriteSerializer
@@ -36,12 +37,14 @@ TAG = ["sessions"]
     ),
 )
 class SessionViewSet(
+    PublicCacheMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    cache_seconds = 10  # seats_available may lag this long; the seat map is exact
     serializer_class = SessionSerializer
     permission_classes = [IsManagerOrReadOnly]
     filterset_class = SessionFilter
@@ -74,7 +77,8 @@ class SessionViewSet(
 
 
 @extend_schema(tags=["movies"], summary="Upcoming sessions of a film (filter by city, cinema, date)")
-class MovieSessionsView(ListAPIView):
+class MovieSessionsView(PublicCacheMixin, ListAPIView):
+    cache_seconds = 10
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
     ordering_fields = ["starts_at", "base_price"]

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog.services import unique_slug
+from cinema.api.cache import PublicCacheMixin
 from cinema.api.permissions import IsManagerOrReadOnly, is_manager
 from cinema.db import delete_or_deactivate
 from venues.api.serializers import CinemaSerializer, HallSerializer, NearbyCinemaSerializer, NearbyQuerySerializer
@@ -39,7 +40,7 @@ class CinemaFilter(django_filters.FilterSet):
     partial_update=extend_schema(tags=TAG, summary="Change a cinema (manager)"),
     destroy=extend_schema(tags=TAG, summary="Delete a cinema, or deactivate it when it has halls (manager)"),
 )
-class CinemaViewSet(viewsets.ModelViewSet):
+class CinemaViewSet(PublicCacheMixin, viewsets.ModelViewSet):
     serializer_class = CinemaSerializer
     permission_classes = [IsManagerOrReadOnly]
     filterset_class = CinemaFilter
