@@ -79,10 +79,13 @@ def seat_map_json(session_id: int) -> bytes | None:
     and lives at most until the first hold on it lapses, so it never shows a
     seat taken after it became free. On a miss: two queries.
     """
-    key = f"seatmap:{session_id}:{cache.get(_seat_map_version_key(session_id)) or '0'}"
-    body = cache.get(key)
-    if body is not None:
-        return body
+    # One round trip: the current version and the stored map (tagged with its version).
+    version_key, key = _seat_map_version_key(session_id), f"seatmap:{session_id}"
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key, "0")
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
     session = Session.objects.select_related("hall").filter(pk=session_id).first()
     if session is None:
         return None
@@ -106,7 +109,7 @@ def seat_map_json(session_id: int) -> bytes | None:
             "seats": _seats(session, taken),
         }
     )
-    cache.set(key, body, seat_map_ttl(earliest, now))
+    cache.set(key, (version, body), seat_map_ttl(earliest, now))
     return body
 
 

@@ -43,6 +43,7 @@ from booking.errors import (
     TicketNotUsable,
 )
 from booking.models import (
+    LIVE_STATUSES,
     Booking,
     BookingStatus,
     Payment,
@@ -152,13 +153,22 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
         for row, number in seats:
             seat_q |= Q(row=row, seat=number)
         mine = Ticket.objects.filter(session=session).filter(seat_q)
-        # A lapsed hold frees its seat at once: retire it before taking the seat
-        # (rows locked in id order, like every other writer of tickets).
-        lapsed = list(mine.lapsed(now).order_by("pk").select_for_update().values_list("pk", flat=True))
-        retired = Ticket.objects.filter(pk__in=lapsed).lapsed(now).update(status=TicketStatus.EXPIRED, updated_at=now)
-        if retired:
-            metrics.count(metrics.holds_expired, retired)
-        _refuse_taken(mine, now)
+        # One look at the tickets on these seats, locked in id order like every
+        # other writer of tickets: a live one refuses the hold; a lapsed hold
+        # frees its seat at once and is retired before the seat is taken.
+        occupying = list(
+            mine.filter(status__in=LIVE_STATUSES)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", "row", "seat", "status", "reserved_until")
+        )
+        lapsed = [pk for pk, _, _, st, until in occupying if st == TicketStatus.RESERVED and until <= now]
+        taken = [(r, n) for pk, r, n, st, until in occupying if pk not in lapsed]
+        if taken:
+            raise _taken_error(taken)
+        if lapsed:
+            Ticket.objects.filter(pk__in=lapsed).update(status=TicketStatus.EXPIRED, updated_at=now)
+            metrics.count(metrics.holds_expired, len(lapsed))
 
         reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
         prices = [session.price_for(layout[seat].category) for seat in seats]
@@ -191,20 +201,21 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
                 Ticket.objects.bulk_create(tickets)
         except IntegrityError:
             # Someone took a seat between our check and our insert: name them.
-            _refuse_taken(mine, now)
-            raise SeatUnavailable("Some of the seats were just taken.") from None
+            taken = list(mine.live(now).values_list("row", "seat"))
+            raise _taken_error(taken) from None
         metrics.count(metrics.holds_created)
         seat_map_changed(session.pk)
         metrics.count(metrics.seats_held, len(seats))
+    booking.ticket_list = tickets  # the caller shows them without reading them back
     logger.info("hold created", extra={"event": "hold_created", "booking": booking.reference, "seats": len(seats)})
     return booking
 
 
-def _refuse_taken(tickets_qs, now) -> None:
-    taken = list(tickets_qs.live(now).values_list("row", "seat"))
-    if taken:
-        names, details = describe_seats(taken)
-        raise SeatUnavailable(f"These seats are not free: {names}.", extra={"seats": details})
+def _taken_error(taken: list[tuple[int, int]]) -> SeatUnavailable:
+    if not taken:
+        return SeatUnavailable("Some of the seats were just taken.")
+    names, details = describe_seats(taken)
+    return SeatUnavailable(f"These seats are not free: {names}.", extra={"seats": details})
 
 
 # --- Payment ----------------------------------------------------------------
@@ -251,17 +262,13 @@ def booking_pay(
             "An Idempotency-Key header (1–255 characters) is required.", code="idempotency_key_required"
         )
     fingerprint = _fingerprint(booking.pk, method, card_number)
-    replay = _replay(user=user, idempotency_key=idempotency_key, fingerprint=fingerprint)
-    if replay:
-        return replay
-
     with transaction.atomic():
         session = _lock_session(booking.session_id)
         try:
             booking = Booking.objects.select_for_update().get(pk=booking.pk, user=user)
         except Booking.DoesNotExist:
             raise BookingNotFound("Booking not found.") from None
-        # A request with the same key may have finished while we waited.
+        # A request with the same key may have finished before, or while we waited.
         replay = _replay(user=user, idempotency_key=idempotency_key, fingerprint=fingerprint)
         if replay:
             return replay
@@ -305,14 +312,20 @@ def booking_pay(
             logger.info("payment declined", extra={"event": "payment_declined", "booking": booking.reference})
             return PaymentOutcome(booking=booking, payment=payment, replayed=False)
 
-        Ticket.objects.filter(pk__in=[t.pk for t in held]).update(
-            status=TicketStatus.PAID,
-            paid_at=now,
-            reserved_until=None,
-            payment_method=method,
-            payment_reference=result.reference,
-            updated_at=now,
-        )
+        paid = {
+            "status": TicketStatus.PAID,
+            "paid_at": now,
+            "reserved_until": None,
+            "payment_method": method,
+            "payment_reference": result.reference,
+            "updated_at": now,
+        }
+        Ticket.objects.filter(pk__in=[t.pk for t in held]).update(**paid)
+        for ticket in held:
+            vars(ticket).update(paid)
+        for ticket in tickets:
+            ticket.session, ticket.booking = session, booking
+        booking.ticket_list = tickets
         booking.status = BookingStatus.PAID
         booking.total = amount
         booking.paid_at = now

@@ -71,7 +71,9 @@ class BookingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_tickets(self, obj) -> list[dict]:
-        tickets = obj.tickets.select_related("session__movie", "session__hall__cinema", "booking").order_by("pk")
+        tickets = getattr(obj, "ticket_list", None)  # set by the service that just wrote them
+        if tickets is None:
+            tickets = obj.tickets.select_related("session__movie", "session__hall__cinema", "booking").order_by("pk")
         return TicketSerializer(tickets, many=True).data
 
 

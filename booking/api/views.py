@@ -111,12 +111,15 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
-        ticket = self.get_object_owned()
+        # Only the keys: the service reads and locks the booking itself.
+        ticket = Ticket.objects.filter(pk=pk, user=request.user).only("booking_id", "session_id").first()
+        if ticket is None:
+            raise NotFound("Ticket not found.")
         data = PayRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         outcome = services.booking_pay(
             user=request.user,
-            booking=ticket.booking,
+            booking=Booking(pk=ticket.booking_id, session_id=ticket.session_id),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             method=data.validated_data["payment_method"],
             card_number=data.validated_data["card_number"],
@@ -138,7 +141,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        ticket = services.ticket_cancel(ticket=self.get_object_owned(), by=request.user)
+        ticket = services.ticket_cancel(ticket=self.get_object(), by=request.user)  # own, or any for managers
         return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data)
 
     @extend_schema(
@@ -220,13 +223,6 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 movie_id=params.get("movie"),
             )
         )
-
-    def get_object_owned(self) -> Ticket:
-        """Pay and cancel act on one's own tickets; managers may cancel any."""
-        ticket = self.get_object()
-        if ticket.user_id != self.request.user.pk and not (self.action == "cancel" and is_manager(self.request.user)):
-            raise NotFound("Ticket not found.")
-        return ticket
 
 
 class SeatMapView(APIView):

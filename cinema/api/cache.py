@@ -24,10 +24,6 @@ from django.http import HttpResponse
 VERSION_KEY = "apicache:public:version"
 
 
-def public_version() -> str:
-    return cache.get(VERSION_KEY) or "0"
-
-
 def bump_public_version(**_ignored) -> None:
     """After the change commits: a reader that sees the new version reads the new data."""
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
@@ -61,15 +57,18 @@ class PublicCacheMixin:
         cacheable = request.method == "GET" and "HTTP_AUTHORIZATION" not in request.META
         if not cacheable:
             return super().dispatch(request, *args, **kwargs)
-        key = f"apicache:{public_version()}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            response = HttpResponse(hit, content_type="application/json")
+        # One round trip: the current version and the stored answer (tagged with its version).
+        key = f"apicache:{request.get_full_path()}"
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY, "0")
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            response = HttpResponse(stored[1], content_type="application/json")
             response["X-Cache"] = "hit"
             return response
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200 and getattr(response, "accepted_media_type", "") == "application/json":
             response.render()
-            cache.set(key, response.content, self.cache_seconds)
+            cache.set(key, (version, response.content), self.cache_seconds)
             response["X-Cache"] = "miss"
         return response
