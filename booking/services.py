@@ -67,12 +67,35 @@ def _code(length: int) -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
+_SESSION_FIELDS = (
+    "status",
+    "starts_at",
+    "ends_at",
+    "sales_open_at",
+    "sales_close_at",
+    "base_price",
+    "premium_price",
+    "vip_price",
+    "love_price",
+    "wheelchair_price",
+    "currency",
+    "hall_id",
+    "movie_id",
+    "capacity",
+    "seats_sold",
+)
+
+
 def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
     """Step 1 of the protocol. Returns the session as committed now.
 
     Django has no ``FOR KEY SHARE``; on PostgreSQL the shared lock is taken
     with one raw statement before the read (other databases serialise writers)."""
-    qs = Session.objects.select_related("hall__cinema", "movie")
+    # Only the columns the booking engine and its answers use: the full rows of
+    # four tables cost more to compile than to fetch.
+    qs = Session.objects.select_related("hall__cinema", "movie").only(
+        *_SESSION_FIELDS, "hall__name", "hall__layout", "hall__cinema__name", "hall__cinema__timezone", "movie__title"
+    )
     if exclusive:
         qs = qs.select_for_update(of=("self",))
     elif connection.vendor == "postgresql":

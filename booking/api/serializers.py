@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
-from booking.models import Booking, PaymentMethod, Ticket
+from booking.models import BookingStatus, PaymentMethod, TicketStatus
 from cinema.api.fields import LocalDateTimeField
+from venues.models import SeatCategory
 
 
 class SeatRefSerializer(serializers.Serializer):
@@ -14,61 +15,48 @@ class HoldRequestSerializer(serializers.Serializer):
     seats = SeatRefSerializer(many=True, allow_empty=False, max_length=100)
 
 
-class TicketSerializer(serializers.ModelSerializer):
+# Plain serializers with declared fields (not ModelSerializer): they answer every
+# hold and payment, and introspecting the model per answer costs more than the SQL.
+MONEY = {"max_digits": 10, "decimal_places": 2, "read_only": True}
+
+
+class TicketSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    booking = serializers.CharField(source="booking.reference", read_only=True)
+    session = serializers.IntegerField(source="session_id", read_only=True)
     movie = serializers.CharField(source="session.movie.title", read_only=True)
     cinema = serializers.CharField(source="session.hall.cinema.name", read_only=True)
     hall = serializers.CharField(source="session.hall.name", read_only=True)
     starts_at = LocalDateTimeField("session.hall.cinema.tz", source="session.starts_at")
-    booking = serializers.CharField(source="booking.reference", read_only=True)
-
-    class Meta:
-        model = Ticket
-        fields = (
-            "id",
-            "number",
-            "booking",
-            "session",
-            "movie",
-            "cinema",
-            "hall",
-            "starts_at",
-            "row",
-            "seat",
-            "category",
-            "price",
-            "status",
-            "reserved_until",
-            "paid_at",
-            "payment_method",
-            "checked_in_at",
-            "cancelled_at",
-            "refund_amount",
-            "refunded_at",
-            "created_at",
-        )
-        read_only_fields = fields
+    row = serializers.IntegerField(read_only=True)
+    seat = serializers.IntegerField(read_only=True)
+    category = serializers.ChoiceField(choices=SeatCategory.choices, read_only=True)
+    price = serializers.DecimalField(**MONEY)
+    status = serializers.ChoiceField(choices=TicketStatus.choices, read_only=True)
+    reserved_until = serializers.DateTimeField(read_only=True)
+    paid_at = serializers.DateTimeField(read_only=True)
+    payment_method = serializers.CharField(read_only=True)
+    checked_in_at = serializers.DateTimeField(read_only=True)
+    cancelled_at = serializers.DateTimeField(read_only=True)
+    refund_amount = serializers.DecimalField(**MONEY, allow_null=True)
+    refunded_at = serializers.DateTimeField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    session = serializers.IntegerField(source="session_id", read_only=True)
+    status = serializers.ChoiceField(choices=BookingStatus.choices, read_only=True)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    currency = serializers.CharField(read_only=True)
+    reserved_until = serializers.DateTimeField(read_only=True)
+    paid_at = serializers.DateTimeField(read_only=True)
+    payment_method = serializers.CharField(read_only=True)
+    payment_reference = serializers.CharField(read_only=True)
     tickets = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Booking
-        fields = (
-            "id",
-            "reference",
-            "session",
-            "status",
-            "total",
-            "currency",
-            "reserved_until",
-            "paid_at",
-            "payment_method",
-            "payment_reference",
-            "tickets",
-            "created_at",
-        )
-        read_only_fields = fields
+    created_at = serializers.DateTimeField(read_only=True)
 
     def get_tickets(self, obj) -> list[dict]:
         tickets = getattr(obj, "ticket_list", None)  # set by the service that just wrote them
