@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "scheduling",
     "booking",
     "reviews",
+    "web",
 ]
 
 MIDDLEWARE = [

@@ -23,4 +23,6 @@ urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("", include("django_prometheus.urls")),  # /metrics (nginx does not expose it)
+    path("i18n/", include("django.conf.urls.i18n")),  # the language switch
+    path("", include("web.urls")),
 ]

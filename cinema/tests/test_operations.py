@@ -62,7 +62,11 @@ def _manage(*args, **env):
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "DATABASE_URL": "sqlite:///:memory:", **env},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # set for browser tests
+            "DATABASE_URL": "sqlite:///:memory:",
+            **env,
+        },
     )
 
 

@@ -1,0 +1,56 @@
+// My tickets: paid ones with their QR code; cancel with the refund rule shown.
+"use strict";
+
+(async function tickets() {
+  const box = document.getElementById("tickets");
+  const message = document.getElementById("tickets-message");
+  if (!(await ensureSignedIn())) { message.textContent = T.signIn; return; }
+
+  async function qr(ticket) {
+    const response = await api(`/tickets/${ticket.id}/qr/`, { auth: true, raw: true });
+    const url = URL.createObjectURL(await response.blob());
+    return el("img", { src: url, width: "180", height: "180", alt: `QR ${ticket.number}` });
+  }
+
+  function refundOpen(ticket) {
+    const start = new Date(ticket.starts_at);
+    return start - Date.now() > CONFIG.refundCutoffMinutes * 60 * 1000;
+  }
+
+  async function load() {
+    const page = await api("/tickets/?page_size=100", { auth: true });
+    const shown = page.results.filter((t) => ["paid", "used", "reserved", "refunded"].includes(t.status));
+    box.replaceChildren();
+    if (!shown.length) { message.textContent = T.noTickets; return; }
+    for (const ticket of shown) {
+      const actions = el("div", { class: "actions" });
+      if (ticket.status === "paid") {
+        actions.append(el("p", { class: "hint", text: refundOpen(ticket) ? T.refundRule.replace("%(m)s", CONFIG.refundCutoffMinutes) : T.refundClosed }));
+        if (refundOpen(ticket)) actions.append(el("button", { type: "button", onclick: () => cancel(ticket), text: T.cancel }));
+      } else if (ticket.status === "reserved") {
+        actions.append(el("button", { type: "button", onclick: () => cancel(ticket), text: T.cancelHeld }));
+      }
+      const card = el("article", { class: `ticket ${ticket.status}`, "data-ticket": ticket.number },
+        el("div", { class: "ticket-info" },
+          el("h2", { text: ticket.movie }),
+          el("p", { text: `${ticket.cinema} · ${ticket.hall}` }),
+          el("p", { class: "when", text: localDateTime(ticket.starts_at) }),
+          el("p", { text: `${T.row} ${ticket.row}, ${T.seat} ${ticket.seat} · ${T[ticket.category]} · ${money(ticket.price)}` }),
+          el("p", { class: "status", text: `${ticket.number} · ${T[`status_${ticket.status}`] || ticket.status}` }),
+          actions));
+      if (ticket.status === "paid" || ticket.status === "used") card.prepend(await qr(ticket));
+      box.append(card);
+    }
+  }
+
+  async function cancel(ticket) {
+    if (!window.confirm(T.confirmCancel)) return;
+    try {
+      const result = await api(`/tickets/${ticket.id}/cancel/`, { method: "POST" });
+      message.textContent = result.status === "refunded" ? `${T.refunded} ${money(result.refund_amount)}` : T.cancelled;
+      await load();
+    } catch (e) { message.textContent = `${T.error} ${e.message}`; }
+  }
+
+  await load();
+})().catch((e) => { document.getElementById("tickets-message").textContent = `${T.error} ${e.message}`; });
