@@ -77,3 +77,10 @@ def test_create_staff_command_creates_a_manager():
     user = User.objects.get(email="boss@cinema.local")
     assert user.role == Role.MANAGER and user.is_staff
     assert user.groups.filter(name="Managers").exists()
+
+
+def test_the_back_office_speaks_russian(manager):
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    assert client.login(email=manager.email, password=PASSWORD)
+    page = client.get("/admin/").content.decode()
+    assert "Кинотеатры" in page and "Расписание" in page and "Кинобилеты — управление" in page

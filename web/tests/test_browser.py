@@ -180,3 +180,25 @@ def test_moderator_approves_a_review_in_the_admin(new_page, movie, moderator, cu
     movie.refresh_from_db()
     assert review.status == "approved" and review.moderated_by_id == moderator.pk
     assert movie.rating_count == 1 and movie.rating_average == 9
+
+
+def test_a_lapsed_hold_says_so_and_frees_the_seats(new_page, on_sale, customer):
+    from booking.models import Booking, Ticket
+    from booking.selectors import seat_map_changed
+
+    page = new_page()
+    page.goto(f"/sessions/{on_sale.pk}/")
+    seat(page, 2, 5).click()
+    page.click("#hold")
+    sign_in(page, customer.email)
+    page.locator("#pay-box").wait_for(state="visible")
+    past = timezone.now() - timedelta(seconds=1)  # the hold lapses while the customer types
+    Ticket.objects.filter(user=customer).update(reserved_until=past)
+    Booking.objects.filter(user=customer).update(reserved_until=past)
+    seat_map_changed(on_sale.pk)  # a real lapse needs none: the cached map never outlives the hold
+    page.fill("#card", "4242424242424242")
+    page.click("#pay")
+    page.locator("#message.warn").wait_for()
+    assert "lapsed" in page.locator("#message").inner_text()
+    assert page.locator("#pay-box").is_hidden()
+    page.wait_for_function("document.querySelector(\".seat[data-key='2-5']\").classList.contains('free')")

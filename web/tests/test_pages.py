@@ -1,0 +1,26 @@
+"""The pages render in both languages and load nothing from another host."""
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/", "/sessions/1/", "/tickets/"])
+@pytest.mark.parametrize("language, heading", [("en", "Films and sessions"), ("ru", "Фильмы и сеансы")])
+def test_pages_render_in_both_languages(path, language, heading):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).get(path)
+    assert response.status_code == 200
+    assert heading in response.content.decode()  # the navigation, on every page
+
+
+def test_pages_reference_no_other_host():
+    html = Client().get("/").content.decode()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls and all(not url.startswith(("http://", "https://", "//")) for url in urls), urls
+
+
+def test_a_huge_session_id_is_a_404_not_a_500():
+    assert Client().get("/sessions/99999999999999999999999/").status_code == 404
