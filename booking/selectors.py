@@ -33,7 +33,7 @@ def _taken_seats(session_id: int, now) -> tuple[dict[tuple[int, int], str], date
 
 
 def _seats(session: Session, taken: dict) -> list[dict]:
-    prices = {category: str(price) for category, price in session.prices.items()}
+    prices = session.price_texts
     return [
         {
             "row": s.row,
@@ -105,7 +105,7 @@ def seat_map_json(session_id: int) -> bytes | None:
                 "rows_count": hall.rows_count,
                 "seats_per_row": hall.seats_per_row,
             },
-            "prices": {category: str(price) for category, price in session.prices.items()},
+            "prices": session.price_texts,
             "seats": _seats(session, taken),
         }
     )

@@ -167,6 +167,11 @@ class Session(models.Model):
     def prices(self) -> dict[str, Decimal]:
         return {category: self.price_for(category) for category in SeatCategory.values}
 
+    @property
+    def price_texts(self) -> dict[str, str]:
+        """Prices as the API shows money: decimal strings with two places."""
+        return {category: f"{price:.2f}" for category, price in self.prices.items()}
+
     def effective_sales_close(self):
         if self.sales_close_at:
             return self.sales_close_at

@@ -108,7 +108,7 @@ def session_create(*, movie: Movie, hall: Hall, starts_at, base_price: Decimal, 
     base_price = Decimal(base_price)
     for field, factor in CATEGORY_FACTORS.items():
         if fields.get(field) is None:
-            fields[field] = (base_price * factor).quantize(Decimal("1"))
+            fields[field] = (base_price * factor).quantize(Decimal("1")).quantize(Decimal("0.01"))  # whole roubles
     session = Session(
         movie=movie,
         hall=hall,

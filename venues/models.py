@@ -74,6 +74,13 @@ class Cinema(models.Model):
         return [name for name, field in self.AMENITY_FIELDS.items() if getattr(self, field)]
 
 
+def cities_matching(name: str) -> list[str]:
+    """The stored spellings of a city, matched case-insensitively in any script
+    (SQLite's LIKE folds only ASCII, so Cyrillic cannot be left to the database)."""
+    wanted = name.strip().casefold()
+    return [c for c in Cinema.objects.values_list("city", flat=True).distinct() if c.casefold() == wanted]
+
+
 class HallType(models.TextChoices):
     STANDARD = "standard", _("Standard")
     VIP = "vip", _("VIP")

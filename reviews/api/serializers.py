@@ -27,16 +27,9 @@ class ReviewSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
-        read_only_fields = (
-            "is_verified_viewer",
-            "status",
-            "rejection_reason",
-            "helpful_count",
-            "not_helpful_count",
-            "moderated_at",
-            "created_at",
-            "updated_at",
-        )
+        # The counters, the verified mark and the timestamps are not editable on the
+        # model, so already read-only here; status changes only through moderation.
+        read_only_fields = ("status", "rejection_reason")
         extra_kwargs = {"rating": {"min_value": 1, "max_value": 10}, "text": {"max_length": 10_000}}
 
     def get_author(self, obj) -> str:

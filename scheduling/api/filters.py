@@ -5,12 +5,13 @@ import django_filters
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionFormat
 from scheduling.selectors import local_date_range_q
+from venues.models import cities_matching
 
 
 class SessionFilter(django_filters.FilterSet):
     movie = django_filters.NumberFilter(field_name="movie_id")
     cinema = django_filters.NumberFilter(field_name="hall__cinema_id")
-    city = django_filters.CharFilter(field_name="hall__cinema__city", lookup_expr="iexact")
+    city = django_filters.CharFilter(method="filter_city")
     date = django_filters.DateFilter(method="filter_date", label="the cinema's local date (YYYY-MM-DD)")
     date_from = django_filters.DateFilter(method="filter_bound", label="from this local date")
     date_to = django_filters.DateFilter(method="filter_bound", label="until this local date, inclusive")
@@ -37,6 +38,9 @@ class SessionFilter(django_filters.FilterSet):
             "available",
             "status",
         ]
+
+    def filter_city(self, queryset, name, value):
+        return queryset.filter(hall__cinema__city__in=cities_matching(value))
 
     def filter_date(self, queryset, name, value):
         return queryset.filter(local_date_range_q(value, value))

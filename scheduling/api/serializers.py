@@ -47,7 +47,7 @@ class SessionSerializer(serializers.ModelSerializer):
         )
 
     def get_prices(self, obj) -> dict[str, str]:
-        return {category: str(price) for category, price in obj.prices.items()}
+        return obj.price_texts
 
 
 class SessionWriteSerializer(serializers.Serializer):

@@ -10,14 +10,14 @@ from cinema.api.permissions import IsManagerOrReadOnly, is_manager
 from cinema.db import delete_or_deactivate
 from venues.api.serializers import CinemaSerializer, HallSerializer, NearbyCinemaSerializer, NearbyQuerySerializer
 from venues.geo import bounding_box, haversine_km
-from venues.models import Cinema, Hall
+from venues.models import Cinema, Hall, cities_matching
 from venues.services import hall_save
 
 TAG = ["cinemas"]
 
 
 class CinemaFilter(django_filters.FilterSet):
-    city = django_filters.CharFilter(field_name="city", lookup_expr="iexact")
+    city = django_filters.CharFilter(method="filter_city")
     amenities = django_filters.MultipleChoiceFilter(
         choices=[(name, name) for name in Cinema.AMENITY_FIELDS],
         method="filter_amenities",
@@ -27,6 +27,9 @@ class CinemaFilter(django_filters.FilterSet):
     class Meta:
         model = Cinema
         fields = ["city", "amenities"]
+
+    def filter_city(self, queryset, name, value):
+        return queryset.filter(city__in=cities_matching(value))
 
     def filter_amenities(self, queryset, name, value):
         return queryset.filter(**{Cinema.AMENITY_FIELDS[a]: True for a in value})
