@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from booking.services import booking_pay, ticket_hold
-from conftest import client_for
-from reviews.services import review_create
+from conftest import client_for, make_user
+from reviews.services import review_create, review_moderate
 
 pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "customer", "moderator", "manager", "admin")
@@ -18,11 +18,17 @@ def world(session, customer, other_customer, moderator, manager, admin_user, mov
     booking = ticket_hold(user=customer, session_id=session.pk, seats=[(2, 2)])
     booking_pay(user=customer, booking=booking, idempotency_key="w", method="card", card_number="4242424242424242")
     review = review_create(user=other_customer, movie=movie, rating=8, title="Good", text="A fine film indeed.")
+    approved = review_create(
+        user=make_user("author@example.com"), movie=movie, rating=6, title="Ok", text="Watchable, not more."
+    )
+    review_moderate(review=approved, by=moderator, approve=True)
     users = {"anonymous": None, "customer": customer, "moderator": moderator, "manager": manager, "admin": admin_user}
     return {
         "session": session,
         "ticket": booking.tickets.get(),
         "review": review,
+        "approved": approved,
+        "booking": booking,
         "users": users,
         "movie": movie,
         "cinema": session.hall.cinema,
@@ -66,6 +72,40 @@ MATRIX = [
     ("get", "/api/v1/reviews/pending/", None, (401, 403, 200, 403, 200)),
     ("get", "/api/v1/reviews/mine/", None, (401, 200, 200, 200, 200)),
     ("post", "/api/v1/reviews/{review}/moderate/", {"action": "approve"}, (401, 403, 200, 403, 200)),
+    ("post", "/api/v1/reviews/{approved}/vote/", {"helpful": True}, (401, 200, 200, 200, 200)),
+    ("delete", "/api/v1/reviews/{review}/", None, (401, 404, 204, 404, 204)),
+    (
+        "post",
+        "/api/v1/reviews/",
+        {"movie": "{movie}", "rating": 7, "title": "T", "text": "Long enough text."},
+        (401, 201, 201, 201, 201),
+    ),
+    ("delete", "/api/v1/movies/{movie}/", None, (401, 403, 403, 200, 200)),
+    (
+        "post",
+        "/api/v1/cinemas/{cinema}/halls/",
+        {"name": "H", "number": 7, "layout": {"rows": [{"row": 1, "seats": [{"seat": 1}]}]}},
+        (401, 403, 403, 201, 201),
+    ),
+    ("post", "/api/v1/sessions/{session}/cancel/", {"reason": "r"}, (401, 403, 403, 200, 200)),
+    ("post", "/api/v1/tickets/", {"session": "{session}", "seats": [{"row": 3, "seat": 3}]}, (401, 201, 201, 201, 201)),
+    ("post", "/api/v1/tickets/{ticket}/pay/", {"card_number": "4242424242424242"}, (401, 400, 404, 404, 404)),
+    ("post", "/api/v1/tickets/{ticket}/cancel/", None, (401, 200, 404, 200, 200)),
+    ("get", "/api/v1/bookings/{booking}/", None, (401, 200, 404, 200, 200)),
+    (
+        "post",
+        "/api/v1/auth/register/",
+        {"email": "x@example.com", "password": "Long-pass-4242", "first_name": "X", "last_name": "Y"},
+        (201, 201, 201, 201, 201),
+    ),
+    ("post", "/api/v1/auth/logout/", {"refresh": "not-a-token"}, (401, 400, 400, 400, 400)),
+    (
+        "post",
+        "/api/v1/auth/change-password/",
+        {"old_password": "wrong", "new_password": "Another-pass-42"},
+        (401, 400, 400, 400, 400),
+    ),
+    ("patch", "/api/v1/auth/me/", {"city": "Тула"}, (401, 200, 200, 200, 200)),
 ]
 
 
@@ -73,13 +113,13 @@ MATRIX = [
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 def test_permission_matrix(world, method, path, body, expected, role_index):
     client = client_for(world["users"][ROLES[role_index]])
-    url = path.format(
-        movie=world["movie"].pk,
-        cinema=world["cinema"].pk,
-        session=world["session"].pk,
-        ticket=world["ticket"].pk,
-        review=world["review"].pk,
-    )
+    ids = {name: world[name].pk for name in ("movie", "cinema", "session", "ticket", "review", "approved")}
+    ids["booking"] = world["booking"].reference
+    url = path.format(**ids)
+    if body:  # "{movie}" as a body value means that object's id
+        body = {
+            k: ids.get(v.strip("{}"), v) if isinstance(v, str) and v.startswith("{") else v for k, v in body.items()
+        }
     response = getattr(client, method)(url, body, format="json") if body else getattr(client, method)(url)
     assert response.status_code == expected[role_index], response.content[:300]
 
