@@ -12,20 +12,7 @@ from venues.services import hall_apply_layout
 class HallForm(forms.ModelForm):
     class Meta:
         model = Hall
-        fields = (
-            "cinema",
-            "number",
-            "name",
-            "hall_type",
-            "layout",
-            "screen_type",
-            "screen_width_m",
-            "sound_system",
-            "supports_3d",
-            "is_accessible",
-            "cleaning_minutes",
-            "is_active",
-        )
+        fields = ("cinema", *Hall.EDITABLE_FIELDS)
         help_texts = {
             "layout": _(
                 '{"rows": [{"row": 1, "seats": [{"seat": 1, "category": "standard"}, null, ...]}]} '

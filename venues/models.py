@@ -102,6 +102,21 @@ class Hall(models.Model):
     the counts beside it are derived from it by ``venues.services`` and never
     edited by hand."""
 
+    # What a manager edits (the admin form and the API); the counts are derived.
+    EDITABLE_FIELDS = (
+        "number",
+        "name",
+        "hall_type",
+        "layout",
+        "screen_type",
+        "screen_width_m",
+        "sound_system",
+        "supports_3d",
+        "is_accessible",
+        "cleaning_minutes",
+        "is_active",
+    )
+
     cinema = models.ForeignKey(Cinema, verbose_name=_("cinema"), on_delete=models.PROTECT, related_name="halls")
     name = models.CharField(_("name"), max_length=100)
     number = models.PositiveSmallIntegerField(_("hall number"))

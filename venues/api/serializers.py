@@ -63,22 +63,7 @@ class HallSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Hall
-        fields = (
-            "id",
-            "cinema",
-            "name",
-            "number",
-            "hall_type",
-            "layout",
-            *DERIVED_FIELDS,
-            "screen_type",
-            "screen_width_m",
-            "sound_system",
-            "supports_3d",
-            "is_accessible",
-            "cleaning_minutes",
-            "is_active",
-        )
+        fields = ("id", "cinema", *Hall.EDITABLE_FIELDS, *DERIVED_FIELDS)
         read_only_fields = ("cinema", *DERIVED_FIELDS)
 
 
