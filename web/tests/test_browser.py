@@ -59,7 +59,7 @@ def test_customer_registers_holds_two_seats_pays_and_sees_the_qr(new_page, on_sa
     page.goto("/tickets/")
     qr = page.locator(".ticket img").first
     qr.wait_for()
-    page.wait_for_function("document.querySelector('.ticket img').naturalWidth > 0")
+    page.wait_for_function("[...document.querySelectorAll('.ticket img')].filter(i => i.naturalWidth > 0).length == 2")
     assert page.locator(".ticket").count() == 2
     shot(page, "4-my-tickets-with-qr")
 

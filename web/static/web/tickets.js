@@ -21,6 +21,7 @@
     const page = await api("/tickets/?page_size=100", { auth: true });
     const shown = page.results.filter((t) => ["paid", "used", "reserved", "refunded"].includes(t.status));
     box.replaceChildren();
+    const codes = [];
     if (!shown.length) { message.textContent = T.noTickets; return; }
     for (const ticket of shown) {
       const actions = el("div", { class: "actions" });
@@ -38,9 +39,10 @@
           el("p", { text: `${T.row} ${ticket.row}, ${T.seat} ${ticket.seat} · ${T[ticket.category]} · ${money(ticket.price)}` }),
           el("p", { class: "status", text: `${ticket.number} · ${T[`status_${ticket.status}`] || ticket.status}` }),
           actions));
-      if (ticket.status === "paid" || ticket.status === "used") card.prepend(await qr(ticket));
       box.append(card);
+      if (ticket.status === "paid" || ticket.status === "used") codes.push(qr(ticket).then((img) => card.prepend(img)));
     }
+    await Promise.all(codes);  // every card is shown at once; the QR codes arrive side by side
   }
 
   async function cancel(ticket) {
