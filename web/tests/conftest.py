@@ -37,9 +37,13 @@ def new_page(browser, live_server):
     """Pages in fresh browser contexts (separate storage: separate customers)."""
     contexts = []
 
-    def make(width=1280, height=900, locale="en-US"):
+    def make(width=1280, height=900, locale="en-US", geolocation=None):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, locale=locale, base_url=live_server.url
+            viewport={"width": width, "height": height},
+            locale=locale,
+            base_url=live_server.url,
+            geolocation=geolocation,
+            permissions=["geolocation"] if geolocation else [],
         )
         contexts.append(context)
         page = context.new_page()

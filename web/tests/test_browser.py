@@ -202,3 +202,11 @@ def test_a_lapsed_hold_says_so_and_frees_the_seats(new_page, on_sale, customer):
     assert "lapsed" in page.locator("#message").inner_text()
     assert page.locator("#pay-box").is_hidden()
     page.wait_for_function("document.querySelector(\".seat[data-key='2-5']\").classList.contains('free')")
+
+
+def test_nearest_cinemas_use_the_browsers_location(new_page, on_sale):
+    page = new_page(geolocation={"latitude": 55.7558, "longitude": 37.6173})  # the Kremlin
+    page.goto("/")
+    page.click("#nearest")
+    page.locator("#nearby li").first.wait_for()
+    assert page.locator("#nearby li").first.inner_text().startswith("Октябрь — Новый Арбат, 24, 2.")
