@@ -16,6 +16,7 @@ which the hold does for the seats it wants, in its own transaction.
 """
 
 import hashlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -54,9 +55,11 @@ from booking.models import (
 )
 from booking.payments import get_gateway
 from booking.selectors import seat_map_changed
+from catalog.models import Movie
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
 from venues.layout import describe_seats, parse_layout
+from venues.models import Cinema, Hall
 
 logger = logging.getLogger("booking")
 
@@ -84,26 +87,66 @@ _SESSION_FIELDS = (
     "capacity",
     "seats_sold",
 )
+_SESSION_ATTNAMES = [Session._meta.get_field(name).attname for name in _SESSION_FIELDS]
+_LOCK_SQL = f"""
+    SELECT s.id, {", ".join(f"s.{a}" for a in _SESSION_ATTNAMES)}, h.name, h.layout, c.id, c.name, c.timezone, m.title
+    FROM scheduling_session s
+    JOIN venues_hall h ON h.id = s.hall_id
+    JOIN venues_cinema c ON c.id = h.cinema_id
+    JOIN catalog_movie m ON m.id = s.movie_id
+    WHERE s.id = %s
+    FOR KEY SHARE OF s
+"""
+
+
+def _from_db(model, values: dict):
+    """A model instance as loaded from the database, with only ``values`` loaded (the rest deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
-    """Step 1 of the protocol. Returns the session as committed now.
+    """Step 1 of the protocol. Returns the session as committed now, with its
+    hall, cinema and film (the columns the engine and its answers use).
 
-    Django has no ``FOR KEY SHARE``; on PostgreSQL the shared lock is taken
-    with one raw statement before the read (other databases serialise writers)."""
-    # Only the columns the booking engine and its answers use: the full rows of
-    # four tables cost more to compile than to fetch.
-    qs = Session.objects.select_related("hall__cinema", "movie").only(
-        *_SESSION_FIELDS, "hall__name", "hall__layout", "hall__cinema__name", "hall__cinema__timezone", "movie__title"
-    )
-    if exclusive:
-        qs = qs.select_for_update(of=("self",))
-    elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM scheduling_session WHERE id = %s FOR KEY SHARE", [session_id])
-    session = qs.filter(pk=session_id).first()
-    if session is None:
+    Django has no ``FOR KEY SHARE``: on PostgreSQL the shared lock and the read
+    are one hand-written statement (the hottest query of a premiere; compiling
+    it through the ORM cost more than running it). Other databases serialise
+    writers, so there a plain read suffices."""
+    if exclusive or connection.vendor != "postgresql":
+        qs = Session.objects.select_related("hall__cinema", "movie").only(
+            *_SESSION_FIELDS,
+            "hall__name",
+            "hall__layout",
+            "hall__cinema__name",
+            "hall__cinema__timezone",
+            "movie__title",
+        )
+        if exclusive:
+            qs = qs.select_for_update(of=("self",))
+        session = qs.filter(pk=session_id).first()
+        if session is None:
+            raise BookingNotFound("Session not found.")
+        return session
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL, [session_id])
+        row = cursor.fetchone()
+    if row is None:
         raise BookingNotFound("Session not found.")
+    n = len(_SESSION_ATTNAMES) + 1
+    (hall_name, layout, cinema_id, cinema_name, tz, title) = row[n:]
+    session = _from_db(Session, dict(zip(["id", *_SESSION_ATTNAMES], row[:n], strict=True)))
+    session.hall = _from_db(
+        Hall,
+        {
+            "id": session.hall_id,
+            "cinema_id": cinema_id,
+            "name": hall_name,
+            "layout": json.loads(layout) if isinstance(layout, str) else layout,
+        },
+    )
+    session.hall.cinema = _from_db(Cinema, {"id": cinema_id, "name": cinema_name, "timezone": tz})
+    session.movie = _from_db(Movie, {"id": session.movie_id, "title": title})
     return session
 
 
