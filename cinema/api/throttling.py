@@ -3,8 +3,9 @@
 DRF's ``SimpleRateThrottle`` reads a list of timestamps from the cache and
 writes it back: parallel requests overwrite each other and the limit leaks.
 These throttles count with one atomic increment per request in a fixed window
-(``cache.add`` + ``cache.incr``: Redis ``SET NX`` + ``INCRBY`` when
-``REDIS_URL`` is set, a lock-guarded dict in local memory), so N parallel
+(Redis ``SET NX EX`` + ``INCR`` in one MULTI/EXEC round trip when
+``REDIS_URL`` is set; ``cache.add`` + ``cache.incr`` on a lock-guarded dict in
+local memory otherwise), so N parallel
 clients get at most the rate through per window, across every worker that
 shares the cache.
 """
@@ -14,6 +15,17 @@ import time
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+
+
+def _incr_window(key: str, timeout: int) -> int:
+    if hasattr(cache, "incr_window"):  # Redis: one atomic round trip
+        return cache.incr_window(key, timeout)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
 
 
 class AtomicRateThrottle(BaseThrottle):
@@ -46,12 +58,7 @@ class AtomicRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // self.duration)
         key = f"throttle:{self.scope}:{ident}:{window}"
-        cache.add(key, 0, timeout=self.duration + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=self.duration + 1)
-            count = 1
+        count = _incr_window(key, self.duration + 1)
         if count > self.num_requests:
             self._wait = (window + 1) * self.duration - now
             return False

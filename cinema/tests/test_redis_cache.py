@@ -1,0 +1,61 @@
+"""The Redis cache backend and the throttles' atomic window counter, on a real Redis."""
+
+import os
+import threading
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from cinema.api.throttling import AtomicRateThrottle
+
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CACHES = {"default": {"BACKEND": "cinema.cache_backends.RedisCache", "LOCATION": REDIS, "KEY_PREFIX": "test"}}
+
+
+@pytest.fixture
+def redis_cache():
+    with override_settings(CACHES=CACHES):
+        cache = caches["default"]
+        cache.clear()
+        yield cache
+        cache.clear()
+
+
+def test_one_client_serves_every_call(redis_cache):
+    client = redis_cache._cache.get_client(write=True)
+    assert redis_cache._cache.get_client() is client
+    redis_cache.set("k", {"a": 1}, 30)
+    assert redis_cache.get("k") == {"a": 1}
+
+
+def test_the_window_counter_counts_and_always_expires(redis_cache):
+    assert [redis_cache.incr_window("w", 30) for _ in range(3)] == [1, 2, 3]
+    client = redis_cache._cache.get_client()
+    ttl = client.ttl(redis_cache.make_and_validate_key("w"))
+    assert 0 < ttl <= 30
+    assert redis_cache.get("w") == 3  # readable through the cache as well
+
+
+class _TenPerDay(AtomicRateThrottle):
+    scope = "test"
+
+    def get_rate(self):
+        return "10/day"  # one window for the whole test
+
+
+def test_parallel_hits_let_exactly_the_limit_through(redis_cache):
+    allowed = []
+    start = threading.Barrier(8)
+
+    def hammer():
+        throttle = _TenPerDay()
+        start.wait()
+        allowed.extend(ok for ok in (throttle.hit("same-client") for _ in range(5)) if ok)
+
+    threads = [threading.Thread(target=hammer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(allowed) == 10  # of 40 attempts
