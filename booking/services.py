@@ -56,6 +56,7 @@ from booking.models import (
 from booking.payments import get_gateway
 from booking.selectors import seat_map_changed
 from catalog.models import Movie
+from cinema.db import columns, insert, load, lock_clause
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
 from venues.layout import describe_seats, parse_layout
@@ -303,15 +304,53 @@ def _fingerprint(booking_id: int, method: str, card_number: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _replay(*, user: User, idempotency_key: str, fingerprint: str) -> PaymentOutcome | None:
-    """The stored outcome of an earlier request with this key, or ``None``."""
-    existing = Payment.objects.filter(user=user, idempotency_key=idempotency_key, kind=PaymentKind.CHARGE).first()
-    if existing is None:
-        return None
-    if existing.request_fingerprint != fingerprint:
-        raise IdempotencyKeyReused("This Idempotency-Key was used for a different payment request.")
-    booking = Booking.objects.select_related("session").get(pk=existing.booking_id)
-    return PaymentOutcome(booking=booking, payment=existing, replayed=True)
+def _replay(payment: Payment) -> PaymentOutcome:
+    """The stored outcome of an earlier request with the same key."""
+    booking = Booking.objects.select_related("session").get(pk=payment.booking_id)
+    return PaymentOutcome(booking=booking, payment=payment, replayed=True)
+
+
+_BOOKING_NAMES = [f.attname for f in Booking._meta.concrete_fields]
+_TICKET_NAMES = [f.attname for f in Ticket._meta.concrete_fields]
+
+
+def _pay_statements() -> dict[str, str]:
+    """The payment's statements, written once per database vendor (the lock
+    clauses differ): the ORM's compile cost more than running them."""
+    return {
+        # Step 2 of the protocol.
+        "booking": f"""
+            SELECT {columns(Booking, _BOOKING_NAMES, "b")} FROM booking_booking b
+            WHERE b.id = %s AND b.user_id = %s{lock_clause("FOR UPDATE")}""",
+        # Read after the lock, as a statement of its own: a request with the same
+        # key that held the lock before us is visible only to a later statement.
+        "replay": """
+            SELECT id, request_fingerprint FROM booking_payment
+            WHERE user_id = %s AND idempotency_key = %s AND kind = %s""",
+        # Step 3.
+        "tickets": f"""
+            SELECT {columns(Ticket, _TICKET_NAMES, "t")} FROM booking_ticket t
+            WHERE t.booking_id = %s ORDER BY t.id{lock_clause("FOR UPDATE")}""",
+        "tickets_paid": """
+            UPDATE booking_ticket SET status = %s, paid_at = %s, reserved_until = NULL,
+                payment_method = %s, payment_reference = %s, updated_at = %s
+            WHERE booking_id = %s AND status = %s""",
+        "booking_paid": """
+            UPDATE booking_booking SET status = %s, total = %s, paid_at = %s,
+                payment_method = %s, payment_reference = %s, updated_at = %s
+            WHERE id = %s""",
+        # Step 4: counters.
+        "session_sold": """
+            UPDATE scheduling_session SET seats_sold = seats_sold + %s, seats_available = seats_available - %s
+            WHERE id = %s""",
+        "user_spent": """
+            UPDATE accounts_user SET total_spent = total_spent + %s, tickets_purchased = tickets_purchased + %s,
+                bonus_points = bonus_points + %s
+            WHERE id = %s""",
+    }
+
+
+_PAY_SQL: dict[str, dict[str, str]] = {}
 
 
 def booking_pay(
@@ -327,21 +366,28 @@ def booking_pay(
         raise ValidationFailed(
             "An Idempotency-Key header (1–255 characters) is required.", code="idempotency_key_required"
         )
+    sql = _PAY_SQL.get(connection.vendor) or _PAY_SQL.setdefault(connection.vendor, _pay_statements())
+    prep = connection.ops
     fingerprint = _fingerprint(booking.pk, method, card_number)
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         session = _lock_session(booking.session_id)
-        try:
-            booking = Booking.objects.select_for_update().get(pk=booking.pk, user=user)
-        except Booking.DoesNotExist:
-            raise BookingNotFound("Booking not found.") from None
+        cursor.execute(sql["booking"], [booking.pk, user.pk])
+        row = cursor.fetchone()
+        if row is None:
+            raise BookingNotFound("Booking not found.")
+        booking = load(Booking, _BOOKING_NAMES, row)
         # A request with the same key may have finished before, or while we waited.
-        replay = _replay(user=user, idempotency_key=idempotency_key, fingerprint=fingerprint)
-        if replay:
-            return replay
+        cursor.execute(sql["replay"], [user.pk, idempotency_key, PaymentKind.CHARGE])
+        replayed_id, replayed_fingerprint = cursor.fetchone() or (None, None)
+        if replayed_id is not None:
+            if replayed_fingerprint != fingerprint:
+                raise IdempotencyKeyReused("This Idempotency-Key was used for a different payment request.")
+            return _replay(Payment.objects.get(pk=replayed_id))
         now = timezone.now()  # after the locks: waiting must not stretch a hold
         if booking.status == BookingStatus.PAID:
             raise AlreadyPaid("This booking is already paid.", extra={"booking": booking.reference})
-        tickets = list(booking.tickets.select_for_update().order_by("pk"))
+        cursor.execute(sql["tickets"], [booking.pk])
+        tickets = [load(Ticket, _TICKET_NAMES, r) for r in cursor.fetchall()]
         held = [t for t in tickets if t.status == TicketStatus.RESERVED]
         if booking.status != BookingStatus.RESERVED or booking.reserved_until <= now or not held:
             raise HoldExpired("The hold on these seats has lapsed; hold them again.")
@@ -358,7 +404,7 @@ def booking_pay(
             description=f"Booking {booking.reference}",
             idempotency_key=f"{user.pk}:{idempotency_key}",
         )
-        payment = Payment.objects.create(
+        payment = Payment(
             booking=booking,
             user=user,
             kind=PaymentKind.CHARGE,
@@ -373,11 +419,24 @@ def booking_pay(
             idempotency_key=idempotency_key,
             request_fingerprint=fingerprint,
         )
+        insert([payment])
         metrics.count(metrics.payments, outcome="approved" if result.approved else "declined")
         if not result.approved:
             logger.info("payment declined", extra={"event": "payment_declined", "booking": booking.reference})
             return PaymentOutcome(booking=booking, payment=payment, replayed=False)
 
+        at = prep.adapt_datetimefield_value(now)
+        cursor.execute(
+            sql["tickets_paid"],
+            [TicketStatus.PAID, at, method, result.reference, at, booking.pk, TicketStatus.RESERVED],
+        )
+        cursor.execute(
+            sql["booking_paid"],
+            [BookingStatus.PAID, prep.adapt_decimalfield_value(amount), at, method, result.reference, at, booking.pk],
+        )
+        sold = len(held)
+        cursor.execute(sql["session_sold"], [sold, sold, session.pk])
+        cursor.execute(sql["user_spent"], [prep.adapt_decimalfield_value(amount), sold, int(amount // 100), user.pk])
         paid = {
             "status": TicketStatus.PAID,
             "paid_at": now,
@@ -386,38 +445,21 @@ def booking_pay(
             "payment_reference": result.reference,
             "updated_at": now,
         }
-        Ticket.objects.filter(pk__in=[t.pk for t in held]).update(**paid)
         for ticket in held:
             vars(ticket).update(paid)
         for ticket in tickets:
             ticket.session, ticket.booking = session, booking
         booking.ticket_list = tickets
-        booking.status = BookingStatus.PAID
-        booking.total = amount
-        booking.paid_at = now
-        booking.payment_method = method
-        booking.payment_reference = result.reference
-        booking.save(
-            update_fields=[
-                "status",
-                "total",
-                "paid_at",
-                "payment_method",
-                "payment_reference",
-                "updated_at",
-            ]
+        vars(booking).update(
+            status=BookingStatus.PAID,
+            total=amount,
+            paid_at=now,
+            payment_method=method,
+            payment_reference=result.reference,
+            updated_at=now,
         )
-        sold = len(held)
         metrics.count(metrics.tickets_sold, sold)
         seat_map_changed(session.pk)
-        Session.objects.filter(pk=session.pk).update(
-            seats_sold=F("seats_sold") + sold, seats_available=F("seats_available") - sold
-        )
-        User.objects.filter(pk=user.pk).update(
-            total_spent=F("total_spent") + amount,
-            tickets_purchased=F("tickets_purchased") + sold,
-            bonus_points=F("bonus_points") + int(amount // 100),
-        )
     logger.info("booking paid", extra={"event": "booking_paid", "booking": booking.reference, "amount": str(amount)})
     return PaymentOutcome(booking=booking, payment=payment, replayed=False)
 
