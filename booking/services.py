@@ -16,7 +16,6 @@ which the hold does for the seats it wants, in its own transaction.
 """
 
 import hashlib
-import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -56,10 +55,10 @@ from booking.models import (
 from booking.payments import get_gateway
 from booking.selectors import seat_map_changed
 from catalog.models import Movie
-from cinema.db import columns, insert, load, lock_clause
+from cinema.db import columns, execute, insert, load, lock_clause
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
-from venues.layout import describe_seats, parse_layout
+from venues.layout import describe_seats, seat_index
 from venues.models import Cinema, Hall
 
 logger = logging.getLogger("booking")
@@ -88,66 +87,44 @@ _SESSION_FIELDS = (
     "capacity",
     "seats_sold",
 )
-_SESSION_ATTNAMES = [Session._meta.get_field(name).attname for name in _SESSION_FIELDS]
-_LOCK_SQL = f"""
-    SELECT s.id, {", ".join(f"s.{a}" for a in _SESSION_ATTNAMES)}, h.name, h.layout, c.id, c.name, c.timezone, m.title
-    FROM scheduling_session s
-    JOIN venues_hall h ON h.id = s.hall_id
-    JOIN venues_cinema c ON c.id = h.cinema_id
-    JOIN catalog_movie m ON m.id = s.movie_id
-    WHERE s.id = %s
-    FOR KEY SHARE OF s
-"""
+_SESSION_NAMES = ["id", *(Session._meta.get_field(name).attname for name in _SESSION_FIELDS)]
+_LOCK_SQL: dict[tuple[str, bool], str] = {}
 
 
-def _from_db(model, values: dict):
-    """A model instance as loaded from the database, with only ``values`` loaded (the rest deferred)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
+def _lock_sql(clause: str) -> str:
+    return f"""
+        SELECT {columns(Session, _SESSION_NAMES, "s")},
+               h.name, CAST(h.layout AS TEXT), c.id, c.name, c.timezone, m.title
+        FROM scheduling_session s
+        JOIN venues_hall h ON h.id = s.hall_id
+        JOIN venues_cinema c ON c.id = h.cinema_id
+        JOIN catalog_movie m ON m.id = s.movie_id
+        WHERE s.id = %s{lock_clause(clause)}"""
 
 
 def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
     """Step 1 of the protocol. Returns the session as committed now, with its
-    hall, cinema and film (the columns the engine and its answers use).
+    hall (``hall.seats``: the layout's seats by ``(row, seat)``), cinema and
+    film: the columns the engine and its answers use.
 
-    Django has no ``FOR KEY SHARE``: on PostgreSQL the shared lock and the read
-    are one hand-written statement (the hottest query of a premiere; compiling
-    it through the ORM cost more than running it). Other databases serialise
-    writers, so there a plain read suffices."""
-    if exclusive or connection.vendor != "postgresql":
-        qs = Session.objects.select_related("hall__cinema", "movie").only(
-            *_SESSION_FIELDS,
-            "hall__name",
-            "hall__layout",
-            "hall__cinema__name",
-            "hall__cinema__timezone",
-            "movie__title",
-        )
-        if exclusive:
-            qs = qs.select_for_update(of=("self",))
-        session = qs.filter(pk=session_id).first()
-        if session is None:
-            raise BookingNotFound("Session not found.")
-        return session
+    One hand-written statement: Django has no ``FOR KEY SHARE``, and this is
+    the hottest query of a premiere (compiling it through the ORM cost more
+    than running it)."""
+    key = (connection.vendor, exclusive)
+    sql = _LOCK_SQL.get(key) or _LOCK_SQL.setdefault(
+        key, _lock_sql("FOR UPDATE OF s" if exclusive else "FOR KEY SHARE OF s")
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_SQL, [session_id])
+        cursor.execute(sql, [session_id])
         row = cursor.fetchone()
     if row is None:
         raise BookingNotFound("Session not found.")
-    n = len(_SESSION_ATTNAMES) + 1
-    (hall_name, layout, cinema_id, cinema_name, tz, title) = row[n:]
-    session = _from_db(Session, dict(zip(["id", *_SESSION_ATTNAMES], row[:n], strict=True)))
-    session.hall = _from_db(
-        Hall,
-        {
-            "id": session.hall_id,
-            "cinema_id": cinema_id,
-            "name": hall_name,
-            "layout": json.loads(layout) if isinstance(layout, str) else layout,
-        },
-    )
-    session.hall.cinema = _from_db(Cinema, {"id": cinema_id, "name": cinema_name, "timezone": tz})
-    session.movie = _from_db(Movie, {"id": session.movie_id, "title": title})
+    session = load(Session, _SESSION_NAMES, row)
+    hall_name, layout, cinema_id, cinema_name, tz, title = row[len(_SESSION_NAMES) :]
+    session.hall = load(Hall, ["id", "cinema_id", "name"], [session.hall_id, cinema_id, hall_name])
+    session.hall.seats = seat_index(layout)
+    session.hall.cinema = load(Cinema, ["id", "name", "timezone"], [cinema_id, cinema_name, tz])
+    session.movie = load(Movie, ["id", "title"], [session.movie_id, title])
     return session
 
 
@@ -190,92 +167,101 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
     seats = sorted(seats)
 
     now = timezone.now()
-    with transaction.atomic():
-        session = _lock_session(session_id)
-        problem = sales_problem(session, now)
-        if problem:
-            raise SalesClosed(problem)
-
-        layout = {(s.row, s.seat): s for s in parse_layout(session.hall.layout)}
-        unknown = [seat for seat in seats if seat not in layout]
-        if unknown:
-            names, details = describe_seats(unknown)
-            raise ValidationFailed(
-                f"No such seat in this hall: {names}.",
-                code="unknown_seat",
-                fields={"seats": [f"No such seat: {names}."]},
-                extra={"seats": details},
-            )
-        blocked = [seat for seat in seats if layout[seat].blocked]
-        if blocked:
-            names, details = describe_seats(blocked)
-            raise ValidationFailed(
-                f"These seats are not for sale: {names}.",
-                code="seat_blocked",
-                fields={"seats": [f"Not for sale: {names}."]},
-                extra={"seats": details},
-            )
-
+    try:
+        with transaction.atomic():
+            booking, tickets = _hold(user, session_id, seats, now)
+    except IntegrityError:
+        # Someone took a seat between our look and our insert (the unique index
+        # refused it, and the transaction is undone): name the seats now taken.
         seat_q = Q()
         for row, number in seats:
             seat_q |= Q(row=row, seat=number)
-        mine = Ticket.objects.filter(session=session).filter(seat_q)
-        # One look at the tickets on these seats, locked in id order like every
-        # other writer of tickets: a live one refuses the hold; a lapsed hold
-        # frees its seat at once and is retired before the seat is taken.
-        occupying = list(
-            mine.filter(status__in=LIVE_STATUSES)
-            .order_by("pk")
-            .select_for_update()
-            .values_list("pk", "row", "seat", "status", "reserved_until")
-        )
-        lapsed = [pk for pk, _, _, st, until in occupying if st == TicketStatus.RESERVED and until <= now]
-        taken = [(r, n) for pk, r, n, st, until in occupying if pk not in lapsed]
-        if taken:
-            raise _taken_error(taken)
-        if lapsed:
-            Ticket.objects.filter(pk__in=lapsed).update(status=TicketStatus.EXPIRED, updated_at=now)
-            metrics.count(metrics.holds_expired, len(lapsed))
-
-        reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
-        prices = [session.price_for(layout[seat].category) for seat in seats]
-        booking = Booking.objects.create(
-            reference=_code(8),
-            user=user,
-            session=session,
-            total=sum(prices, Decimal("0")),
-            currency=session.currency,
-            reserved_until=reserved_until,
-        )
-        tickets = [
-            Ticket(
-                number=f"{booking.reference}-{index}",
-                booking=booking,
-                user=user,
-                session=session,
-                row=row,
-                seat=number,
-                category=layout[(row, number)].category,
-                price=price,
-                status=TicketStatus.RESERVED,
-                reserved_until=reserved_until,
-                qr_secret=tokens.new_qr_secret(),
-            )
-            for index, ((row, number), price) in enumerate(zip(seats, prices, strict=True), start=1)
-        ]
-        try:
-            with transaction.atomic():
-                Ticket.objects.bulk_create(tickets)
-        except IntegrityError:
-            # Someone took a seat between our check and our insert: name them.
-            taken = list(mine.live(now).values_list("row", "seat"))
-            raise _taken_error(taken) from None
-        metrics.count(metrics.holds_created)
-        seat_map_changed(session.pk)
-        metrics.count(metrics.seats_held, len(seats))
+        taken = list(Ticket.objects.filter(session_id=session_id).filter(seat_q).live(now).values_list("row", "seat"))
+        raise _taken_error(taken) from None
     booking.ticket_list = tickets  # the caller shows them without reading them back
     logger.info("hold created", extra={"event": "hold_created", "booking": booking.reference, "seats": len(seats)})
     return booking
+
+
+_OCCUPYING_NAMES = ["id", "row", "seat", "status", "reserved_until"]
+
+
+def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tuple[Booking, list[Ticket]]:
+    session = _lock_session(session_id)
+    problem = sales_problem(session, now)
+    if problem:
+        raise SalesClosed(problem)
+
+    layout = session.hall.seats
+    unknown = [seat for seat in seats if seat not in layout]
+    if unknown:
+        raise _seats_refused(unknown, "unknown_seat", "No such seat in this hall: {}.", "No such seat: {}.")
+    blocked = [seat for seat in seats if layout[seat].blocked]
+    if blocked:
+        raise _seats_refused(blocked, "seat_blocked", "These seats are not for sale: {}.", "Not for sale: {}.")
+
+    # One look at the tickets on these seats, locked in id order like every
+    # other writer of tickets: a live one refuses the hold; a lapsed hold
+    # frees its seat at once and is retired before the seat is taken.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT {columns(Ticket, _OCCUPYING_NAMES, "t")} FROM booking_ticket t
+                WHERE t.session_id = %s AND t.status IN (%s, %s, %s)
+                  AND ({" OR ".join(["(t.row = %s AND t.seat = %s)"] * len(seats))})
+                ORDER BY t.id{lock_clause("FOR UPDATE")}""",
+            [session.pk, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
+        )
+        occupying = [load(Ticket, _OCCUPYING_NAMES, row) for row in cursor.fetchall()]
+    lapsed = [t.pk for t in occupying if t.status == TicketStatus.RESERVED and t.reserved_until <= now]
+    taken = [(t.row, t.seat) for t in occupying if t.pk not in lapsed]
+    if taken:
+        raise _taken_error(taken)
+    if lapsed:
+        execute(
+            f"UPDATE booking_ticket SET status = %s, updated_at = %s WHERE id IN ({', '.join(['%s'] * len(lapsed))})",
+            [TicketStatus.EXPIRED, connection.ops.adapt_datetimefield_value(now), *lapsed],
+        )
+        metrics.count(metrics.holds_expired, len(lapsed))
+
+    reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
+    prices = [session.price_for(layout[seat].category) for seat in seats]
+    booking = Booking(
+        reference=_code(8),
+        user=user,
+        session=session,
+        total=sum(prices, Decimal("0")),
+        currency=session.currency,
+        reserved_until=reserved_until,
+    )
+    insert([booking])
+    tickets = [
+        Ticket(
+            number=f"{booking.reference}-{index}",
+            booking=booking,
+            user=user,
+            session=session,
+            row=row,
+            seat=number,
+            category=layout[(row, number)].category,
+            price=price,
+            status=TicketStatus.RESERVED,
+            reserved_until=reserved_until,
+            qr_secret=tokens.new_qr_secret(),
+        )
+        for index, ((row, number), price) in enumerate(zip(seats, prices, strict=True), start=1)
+    ]
+    insert(tickets)
+    metrics.count(metrics.holds_created)
+    seat_map_changed(session.pk)
+    metrics.count(metrics.seats_held, len(seats))
+    return booking, tickets
+
+
+def _seats_refused(seats, code: str, message: str, field_message: str) -> ValidationFailed:
+    names, details = describe_seats(seats)
+    return ValidationFailed(
+        message.format(names), code=code, fields={"seats": [field_message.format(names)]}, extra={"seats": details}
+    )
 
 
 def _taken_error(taken: list[tuple[int, int]]) -> SeatUnavailable:

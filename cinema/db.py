@@ -42,23 +42,27 @@ def columns(model, names: list[str], alias: str) -> str:
 
 
 def load(model, names: list[str], row) -> models.Model:
-    """A ``model`` instance from the first ``len(names)`` values of a row, as the ORM would build it."""
+    """A ``model`` instance from the first ``len(names)`` values of a row (in
+    the order of ``names``), as the ORM would build it; other fields deferred."""
     key = (model, tuple(names), connection.vendor)
-    converters = _loaders.get(key)
-    if converters is None:
-        converters = []
-        for index, name in enumerate(names):
-            field = model._meta.get_field(name)
-            expression = field.get_col(model._meta.db_table)
+    plan = _loaders.get(key)
+    if plan is None:
+        position = {f.attname: i for i, f in enumerate(model._meta.concrete_fields)}
+        order = sorted(range(len(names)), key=lambda i: position[names[i]])  # from_db wants field order
+        steps = []
+        for index in order:
+            expression = model._meta.get_field(names[index]).get_col(model._meta.db_table)
             found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-            if found:
-                converters.append((index, expression, found))
-        _loaders[key] = converters
-    values = list(row[: len(names)])
-    for index, expression, found in converters:
+            steps.append((index, expression, found))
+        plan = _loaders[key] = ([names[i] for i in order], steps)
+    ordered_names, steps = plan
+    values = []
+    for index, expression, found in steps:
+        value = row[index]
         for convert in found:
-            values[index] = convert(values[index], expression, connection)
-    return model.from_db(connection.alias, list(names), values)
+            value = convert(value, expression, connection)
+        values.append(value)
+    return model.from_db(connection.alias, ordered_names, values)
 
 
 def insert(objs: list[models.Model]) -> None:

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from booking.models import BookingStatus, PaymentMethod, TicketStatus
-from cinema.api.fields import LocalDateTimeField
+from cinema.api.fields import LocalDateTimeField, SharedFieldsSerializer
 from venues.models import SeatCategory
 
 
@@ -20,7 +20,7 @@ class HoldRequestSerializer(serializers.Serializer):
 MONEY = {"max_digits": 10, "decimal_places": 2, "read_only": True}
 
 
-class TicketSerializer(serializers.Serializer):
+class TicketSerializer(SharedFieldsSerializer):
     id = serializers.IntegerField(read_only=True)
     number = serializers.CharField(read_only=True)
     booking = serializers.CharField(source="booking.reference", read_only=True)
@@ -44,7 +44,7 @@ class TicketSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class BookingSerializer(serializers.Serializer):
+class BookingSerializer(SharedFieldsSerializer):
     id = serializers.IntegerField(read_only=True)
     reference = serializers.CharField(read_only=True)
     session = serializers.IntegerField(source="session_id", read_only=True)

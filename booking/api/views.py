@@ -112,14 +112,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         # Only the keys: the service reads and locks the booking itself.
-        ticket = Ticket.objects.filter(pk=pk, user=request.user).only("booking_id", "session_id").first()
-        if ticket is None:
+        booking = selectors.ticket_booking(int(pk), request.user.pk)
+        if booking is None:
             raise NotFound("Ticket not found.")
         data = PayRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         outcome = services.booking_pay(
             user=request.user,
-            booking=Booking(pk=ticket.booking_id, session_id=ticket.session_id),
+            booking=booking,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             method=data.validated_data["payment_method"],
             card_number=data.validated_data["card_number"],

@@ -37,3 +37,16 @@ def test_invalid_layouts_are_refused_with_a_reason(layout, message):
     with pytest.raises(ValidationError) as info:
         parse_layout(layout)
     assert message in info.value.messages[0]
+
+
+def test_seat_index_parses_each_distinct_layout_once():
+    import json
+
+    from venues.layout import seat_index
+
+    text = json.dumps(rectangular_layout(2, 3, vip_rows=(2,), blocked=((1, 1),)))
+    index = seat_index(text)
+    assert seat_index(str(text)) is index  # equal text: the parsed index again
+    assert index[(2, 3)].category == "vip" and index[(1, 1)].blocked and (3, 1) not in index
+    changed = seat_index(json.dumps(rectangular_layout(3, 3)))
+    assert changed is not index and (3, 1) in changed

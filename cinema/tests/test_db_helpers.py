@@ -1,0 +1,55 @@
+"""cinema.db's hand-written statements read and write rows as the ORM does, on both databases."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from booking import services
+from booking.models import Booking, Ticket
+from cinema.db import columns, insert, load
+from scheduling.models import Session
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(model, names, pk):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns(model, names, 'x')} FROM {model._meta.db_table} x WHERE x.id = %s", [pk])
+        return cursor.fetchone()
+
+
+def test_load_converts_every_field_like_the_orm(customer, session):
+    ticket = services.ticket_hold(user=customer, session_id=session.pk, seats=[(5, 2)]).ticket_list[0]
+    for model, pk in ((Ticket, ticket.pk), (Session, session.pk), (Booking, ticket.booking_id)):
+        names = [f.attname for f in model._meta.concrete_fields]
+        loaded, orm = load(model, names, _row(model, names, pk)), model.objects.get(pk=pk)
+        for field in model._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(orm, field.attname), (model, field.name)
+    assert isinstance(loaded.total, Decimal) and timezone.is_aware(loaded.reserved_until)
+
+
+def test_load_takes_names_in_any_order_and_defers_the_rest(customer, session):
+    ticket = services.ticket_hold(user=customer, session_id=session.pk, seats=[(5, 3)]).ticket_list[0]
+    names = ["status", "reserved_until", "id", "row"]
+    loaded = load(Ticket, names, _row(Ticket, names, ticket.pk))
+    assert (loaded.pk, loaded.row, loaded.status) == (ticket.pk, 5, "reserved")
+    assert loaded.reserved_until == Ticket.objects.get(pk=ticket.pk).reserved_until
+    assert {"price", "seat", "number"} <= loaded.get_deferred_fields()
+
+
+def test_insert_writes_many_rows_in_one_statement_and_sets_their_keys(customer, session, django_assert_num_queries):
+    until = timezone.now() + timedelta(minutes=10)
+    bookings = [
+        Booking(reference=f"REF{i}", user=customer, session=session, total=Decimal("12.50"), reserved_until=until)
+        for i in range(3)
+    ]
+    with django_assert_num_queries(1):
+        insert(bookings)
+    assert len({b.pk for b in bookings}) == 3 and all(not b._state.adding for b in bookings)
+    for booking in bookings:
+        stored = Booking.objects.get(pk=booking.pk)
+        assert (stored.reference, stored.total, stored.reserved_until) == (booking.reference, Decimal("12.50"), until)
+        assert stored.created_at == booking.created_at and stored.created_at is not None  # auto_now_add applied
