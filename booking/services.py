@@ -55,7 +55,7 @@ from booking.models import (
 from booking.payments import get_gateway
 from booking.selectors import seat_map_changed
 from catalog.models import Movie
-from cinema.db import columns, execute, insert, load, lock_clause
+from cinema.db import columns, execute, insert, load, lock_clause, pipeline
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
 from venues.layout import describe_seats, seat_index
@@ -110,13 +110,19 @@ def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
     One hand-written statement: Django has no ``FOR KEY SHARE``, and this is
     the hottest query of a premiere (compiling it through the ORM cost more
     than running it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_session_lock_sql(exclusive), [session_id])
+        return _session_from_row(cursor.fetchone())
+
+
+def _session_lock_sql(exclusive: bool = False) -> str:
     key = (connection.vendor, exclusive)
-    sql = _LOCK_SQL.get(key) or _LOCK_SQL.setdefault(
+    return _LOCK_SQL.get(key) or _LOCK_SQL.setdefault(
         key, _lock_sql("FOR UPDATE OF s" if exclusive else "FOR KEY SHARE OF s")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [session_id])
-        row = cursor.fetchone()
+
+
+def _session_from_row(row) -> Session:
     if row is None:
         raise BookingNotFound("Session not found.")
     session = load(Session, _SESSION_NAMES, row)
@@ -187,7 +193,22 @@ _OCCUPYING_NAMES = ["id", "row", "seat", "status", "reserved_until"]
 
 
 def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tuple[Booking, list[Ticket]]:
-    session = _lock_session(session_id)
+    # Step 1 and one look at the tickets on these seats, sent together; the
+    # tickets are locked in id order like every other writer of tickets does.
+    # A live one refuses the hold; a lapsed hold frees its seat at once and is
+    # retired before the seat is taken.
+    with pipeline(), connection.cursor() as c_session, connection.cursor() as c_seats:
+        c_session.execute(_session_lock_sql(), [session_id])
+        c_seats.execute(
+            f"""SELECT {columns(Ticket, _OCCUPYING_NAMES, "t")} FROM booking_ticket t
+                WHERE t.session_id = %s AND t.status IN (%s, %s, %s)
+                  AND ({" OR ".join(["(t.row = %s AND t.seat = %s)"] * len(seats))})
+                ORDER BY t.id{lock_clause("FOR UPDATE")}""",
+            [session_id, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
+        )
+        session_row = c_session.fetchone()
+        occupying = [load(Ticket, _OCCUPYING_NAMES, row) for row in c_seats.fetchall()]
+    session = _session_from_row(session_row)
     problem = sales_problem(session, now)
     if problem:
         raise SalesClosed(problem)
@@ -199,19 +220,6 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     blocked = [seat for seat in seats if layout[seat].blocked]
     if blocked:
         raise _seats_refused(blocked, "seat_blocked", "These seats are not for sale: {}.", "Not for sale: {}.")
-
-    # One look at the tickets on these seats, locked in id order like every
-    # other writer of tickets: a live one refuses the hold; a lapsed hold
-    # frees its seat at once and is retired before the seat is taken.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT {columns(Ticket, _OCCUPYING_NAMES, "t")} FROM booking_ticket t
-                WHERE t.session_id = %s AND t.status IN (%s, %s, %s)
-                  AND ({" OR ".join(["(t.row = %s AND t.seat = %s)"] * len(seats))})
-                ORDER BY t.id{lock_clause("FOR UPDATE")}""",
-            [session.pk, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
-        )
-        occupying = [load(Ticket, _OCCUPYING_NAMES, row) for row in cursor.fetchall()]
     lapsed = [t.pk for t in occupying if t.status == TicketStatus.RESERVED and t.reserved_until <= now]
     taken = [(t.row, t.seat) for t in occupying if t.pk not in lapsed]
     if taken:
@@ -316,7 +324,7 @@ def _pay_statements() -> dict[str, str]:
         # Step 3.
         "tickets": f"""
             SELECT {columns(Ticket, _TICKET_NAMES, "t")} FROM booking_ticket t
-            WHERE t.booking_id = %s ORDER BY t.id{lock_clause("FOR UPDATE")}""",
+            WHERE t.booking_id = %s AND t.user_id = %s ORDER BY t.id{lock_clause("FOR UPDATE")}""",
         "tickets_paid": """
             UPDATE booking_ticket SET status = %s, paid_at = %s, reserved_until = NULL,
                 payment_method = %s, payment_reference = %s, updated_at = %s
@@ -355,16 +363,28 @@ def booking_pay(
     sql = _PAY_SQL.get(connection.vendor) or _PAY_SQL.setdefault(connection.vendor, _pay_statements())
     prep = connection.ops
     fingerprint = _fingerprint(booking.pk, method, card_number)
-    with transaction.atomic(), connection.cursor() as cursor:
-        session = _lock_session(booking.session_id)
-        cursor.execute(sql["booking"], [booking.pk, user.pk])
-        row = cursor.fetchone()
+    with transaction.atomic():
+        # Steps 1–3 of the protocol and the idempotency record, sent together:
+        # PostgreSQL runs them in this order, so the record is read after the
+        # booking lock (a request with the same key that held it is seen).
+        with (
+            pipeline(),
+            connection.cursor() as c_session,
+            connection.cursor() as c_booking,
+            connection.cursor() as c_replay,
+            connection.cursor() as c_tickets,
+        ):
+            c_session.execute(_session_lock_sql(), [booking.session_id])
+            c_booking.execute(sql["booking"], [booking.pk, user.pk])
+            c_replay.execute(sql["replay"], [user.pk, idempotency_key, PaymentKind.CHARGE])
+            c_tickets.execute(sql["tickets"], [booking.pk, user.pk])
+            session_row, row = c_session.fetchone(), c_booking.fetchone()
+            replayed_id, replayed_fingerprint = c_replay.fetchone() or (None, None)
+            tickets = [load(Ticket, _TICKET_NAMES, r) for r in c_tickets.fetchall()]
+        session = _session_from_row(session_row)
         if row is None:
             raise BookingNotFound("Booking not found.")
         booking = load(Booking, _BOOKING_NAMES, row)
-        # A request with the same key may have finished before, or while we waited.
-        cursor.execute(sql["replay"], [user.pk, idempotency_key, PaymentKind.CHARGE])
-        replayed_id, replayed_fingerprint = cursor.fetchone() or (None, None)
         if replayed_id is not None:
             if replayed_fingerprint != fingerprint:
                 raise IdempotencyKeyReused("This Idempotency-Key was used for a different payment request.")
@@ -372,8 +392,6 @@ def booking_pay(
         now = timezone.now()  # after the locks: waiting must not stretch a hold
         if booking.status == BookingStatus.PAID:
             raise AlreadyPaid("This booking is already paid.", extra={"booking": booking.reference})
-        cursor.execute(sql["tickets"], [booking.pk])
-        tickets = [load(Ticket, _TICKET_NAMES, r) for r in cursor.fetchall()]
         held = [t for t in tickets if t.status == TicketStatus.RESERVED]
         if booking.status != BookingStatus.RESERVED or booking.reserved_until <= now or not held:
             raise HoldExpired("The hold on these seats has lapsed; hold them again.")
@@ -405,24 +423,24 @@ def booking_pay(
             idempotency_key=idempotency_key,
             request_fingerprint=fingerprint,
         )
-        insert([payment])
         metrics.count(metrics.payments, outcome="approved" if result.approved else "declined")
         if not result.approved:
+            insert([payment])
             logger.info("payment declined", extra={"event": "payment_declined", "booking": booking.reference})
             return PaymentOutcome(booking=booking, payment=payment, replayed=False)
 
-        at = prep.adapt_datetimefield_value(now)
-        cursor.execute(
-            sql["tickets_paid"],
-            [TicketStatus.PAID, at, method, result.reference, at, booking.pk, TicketStatus.RESERVED],
-        )
-        cursor.execute(
-            sql["booking_paid"],
-            [BookingStatus.PAID, prep.adapt_decimalfield_value(amount), at, method, result.reference, at, booking.pk],
-        )
-        sold = len(held)
-        cursor.execute(sql["session_sold"], [sold, sold, session.pk])
-        cursor.execute(sql["user_spent"], [prep.adapt_decimalfield_value(amount), sold, int(amount // 100), user.pk])
+        at, total, sold = prep.adapt_datetimefield_value(now), prep.adapt_decimalfield_value(amount), len(held)
+        with pipeline(), connection.cursor() as cursor:  # the writes, sent together
+            cursor.execute(
+                sql["tickets_paid"],
+                [TicketStatus.PAID, at, method, result.reference, at, booking.pk, TicketStatus.RESERVED],
+            )
+            cursor.execute(
+                sql["booking_paid"], [BookingStatus.PAID, total, at, method, result.reference, at, booking.pk]
+            )
+            cursor.execute(sql["session_sold"], [sold, sold, session.pk])
+            cursor.execute(sql["user_spent"], [total, sold, int(amount // 100), user.pk])
+            insert([payment])  # reading its new key ends the batch
         paid = {
             "status": TicketStatus.PAID,
             "paid_at": now,

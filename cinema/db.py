@@ -1,5 +1,7 @@
 """Database helpers shared by the apps."""
 
+from contextlib import contextmanager
+
 from django.db import connection, models, transaction
 
 
@@ -90,6 +92,22 @@ def insert(objs: list[models.Model]) -> None:
             obj.pk = pk
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+@contextmanager
+def pipeline():
+    """Send the statements executed inside to PostgreSQL together, in one round
+    trip (psycopg's pipeline mode; with the transaction's ``BEGIN`` if it is
+    the first). The server still runs them one after another, in order, each
+    with its own snapshot, so a statement sees what the locks taken by the ones
+    before it waited for. Give each statement whose rows you read its own
+    cursor; fetching syncs. Elsewhere statements simply run one by one."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield
 
 
 def execute(sql: str, params) -> int:
