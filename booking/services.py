@@ -58,7 +58,7 @@ from catalog.models import Movie
 from cinema.db import columns, execute, insert, load, lock_clause, pipeline
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
-from venues.layout import describe_seats, seat_index
+from venues.layout import describe_seats, hall_seats
 from venues.models import Cinema, Hall
 
 logger = logging.getLogger("booking")
@@ -94,7 +94,7 @@ _LOCK_SQL: dict[tuple[str, bool], str] = {}
 def _lock_sql(clause: str) -> str:
     return f"""
         SELECT {columns(Session, _SESSION_NAMES, "s")},
-               h.name, CAST(h.layout AS TEXT), c.id, c.name, c.timezone, m.title
+               h.name, h.updated_at, c.id, c.name, c.timezone, m.title
         FROM scheduling_session s
         JOIN venues_hall h ON h.id = s.hall_id
         JOIN venues_cinema c ON c.id = h.cinema_id
@@ -104,8 +104,8 @@ def _lock_sql(clause: str) -> str:
 
 def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
     """Step 1 of the protocol. Returns the session as committed now, with its
-    hall (``hall.seats``: the layout's seats by ``(row, seat)``), cinema and
-    film: the columns the engine and its answers use.
+    hall, cinema and film: the columns the engine and its answers use (not
+    the layout: ``hall_seats`` keeps it parsed, by the hall's ``updated_at``).
 
     One hand-written statement: Django has no ``FOR KEY SHARE``, and this is
     the hottest query of a premiere (compiling it through the ORM cost more
@@ -126,9 +126,10 @@ def _session_from_row(row) -> Session:
     if row is None:
         raise BookingNotFound("Session not found.")
     session = load(Session, _SESSION_NAMES, row)
-    hall_name, layout, cinema_id, cinema_name, tz, title = row[len(_SESSION_NAMES) :]
-    session.hall = load(Hall, ["id", "cinema_id", "name"], [session.hall_id, cinema_id, hall_name])
-    session.hall.seats = seat_index(layout)
+    hall_name, hall_updated, cinema_id, cinema_name, tz, title = row[len(_SESSION_NAMES) :]
+    session.hall = load(
+        Hall, ["id", "cinema_id", "name", "updated_at"], [session.hall_id, cinema_id, hall_name, hall_updated]
+    )
     session.hall.cinema = load(Cinema, ["id", "name", "timezone"], [cinema_id, cinema_name, tz])
     session.movie = load(Movie, ["id", "title"], [session.movie_id, title])
     return session
@@ -213,7 +214,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     if problem:
         raise SalesClosed(problem)
 
-    layout = session.hall.seats
+    layout = hall_seats(session.hall)
     unknown = [seat for seat in seats if seat not in layout]
     if unknown:
         raise _seats_refused(unknown, "unknown_seat", "No such seat in this hall: {}.", "No such seat: {}.")

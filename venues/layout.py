@@ -20,7 +20,6 @@ A layout is an object with a list of rows, front (screen side) first::
 Capacity is the number of seats that are not blocked.
 """
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -201,18 +200,23 @@ def rectangular_layout(
     return {"rows": out_rows}
 
 
-_SEAT_INDEXES: dict[str, dict[tuple[int, int], Seat]] = {}
+_SEAT_INDEXES: dict[tuple[int, object], dict[tuple[int, int], Seat]] = {}
 
 
-def seat_index(layout_json: str) -> dict[tuple[int, int], Seat]:
-    """The seats of a stored layout (its JSON text) by ``(row, seat)``, parsed
-    once per distinct layout in this process: every hold of a premiere looks
-    up a few seats of the same hall, and parsing 300 seats took a millisecond.
-    A changed layout is different text, so it is parsed afresh."""
-    index = _SEAT_INDEXES.get(layout_json)
+def hall_seats(hall) -> dict[tuple[int, int], Seat]:
+    """The seats of a hall by ``(row, seat)``, parsed once per layout in this process.
+
+    ``hall`` needs ``id`` and ``updated_at`` loaded: a layout changes only
+    through ``hall_save``, which stamps ``updated_at``, so the pair names one
+    layout. Every hold of a premiere looks up a few seats of the same hall;
+    reading and parsing its 300 seats each time cost more than the hold."""
+    key = (hall.pk, hall.updated_at)
+    index = _SEAT_INDEXES.get(key)
     if index is None:
+        from venues.models import Hall
+
+        layout = Hall.objects.values_list("layout", flat=True).get(pk=hall.pk)
         if len(_SEAT_INDEXES) >= 512:  # bounded: halls are few, edits rare
             _SEAT_INDEXES.clear()
-        index = {(s.row, s.seat): s for s in parse_layout(json.loads(layout_json))}
-        _SEAT_INDEXES[layout_json] = index
+        index = _SEAT_INDEXES[key] = {(s.row, s.seat): s for s in parse_layout(layout)}
     return index

@@ -39,14 +39,16 @@ def test_invalid_layouts_are_refused_with_a_reason(layout, message):
     assert message in info.value.messages[0]
 
 
-def test_seat_index_parses_each_distinct_layout_once():
-    import json
+@pytest.mark.django_db
+def test_hall_seats_are_parsed_once_per_layout_and_again_after_a_change(hall, django_assert_num_queries):
+    from venues.layout import hall_seats
+    from venues.services import hall_save
 
-    from venues.layout import seat_index
-
-    text = json.dumps(rectangular_layout(2, 3, vip_rows=(2,), blocked=((1, 1),)))
-    index = seat_index(text)
-    assert seat_index(str(text)) is index  # equal text: the parsed index again
-    assert index[(2, 3)].category == "vip" and index[(1, 1)].blocked and (3, 1) not in index
-    changed = seat_index(json.dumps(rectangular_layout(3, 3)))
-    assert changed is not index and (3, 1) in changed
+    with django_assert_num_queries(1):
+        seats = hall_seats(hall)
+    with django_assert_num_queries(0):
+        assert hall_seats(hall) is seats
+    assert seats[(5, 1)].category == "vip" and seats[(1, 6)].blocked and (6, 1) not in seats
+    hall_save(hall=hall, layout=rectangular_layout(6, 6))
+    changed = hall_seats(hall)
+    assert changed is not seats and (6, 1) in changed and not changed[(1, 6)].blocked
