@@ -101,6 +101,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Waiting for the write lock beats failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif env_bool("DB_PREPARED_STATEMENTS", True):
+    # PostgreSQL: parameters bound by the server, and a statement run 5 times on a
+    # connection is prepared, so it is planned once (planning the booking path's
+    # joins took more of PostgreSQL's time than running them). Behind pgbouncer in
+    # transaction mode this needs pgbouncer 1.21+ with max_prepared_statements > 0,
+    # or DB_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
