@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from booking.models import BookingStatus, PaymentMethod, TicketStatus
-from cinema.api.fields import LocalDateTimeField, SharedFieldsSerializer
+from cinema.api.fields import LocalDateTimeField
 from venues.models import SeatCategory
 
 
@@ -15,12 +15,24 @@ class HoldRequestSerializer(serializers.Serializer):
     seats = SeatRefSerializer(many=True, allow_empty=False, max_length=100)
 
 
-# Plain serializers with declared fields (not ModelSerializer): they answer every
-# hold and payment, and introspecting the model per answer costs more than the SQL.
+# Tickets and bookings answer every hold, payment and ticket list. They are
+# rendered by hand: DRF's per-field machinery cost more than the rest of the
+# answer. The declared fields still define the schema, and a test checks that
+# both render the same.
 MONEY = {"max_digits": 10, "decimal_places": 2, "read_only": True}
+_DATETIME = serializers.DateTimeField()  # stateless: ISO 8601 in the current zone, as DRF renders it
+_AMOUNT = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class TicketSerializer(SharedFieldsSerializer):
+def _when(value):
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _money(value):
+    return None if value is None else _AMOUNT.to_representation(value)
+
+
+class TicketSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     number = serializers.CharField(read_only=True)
     booking = serializers.CharField(source="booking.reference", read_only=True)
@@ -43,8 +55,35 @@ class TicketSerializer(SharedFieldsSerializer):
     refunded_at = serializers.DateTimeField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
+    def to_representation(self, ticket):
+        session = ticket.session
+        cinema = session.hall.cinema
+        return {
+            "id": ticket.pk,
+            "number": ticket.number,
+            "booking": ticket.booking.reference,
+            "session": ticket.session_id,
+            "movie": session.movie.title,
+            "cinema": cinema.name,
+            "hall": session.hall.name,
+            "starts_at": session.starts_at.astimezone(cinema.tz).isoformat(),
+            "row": ticket.row,
+            "seat": ticket.seat,
+            "category": str(ticket.category),
+            "price": _money(ticket.price),
+            "status": str(ticket.status),
+            "reserved_until": _when(ticket.reserved_until),
+            "paid_at": _when(ticket.paid_at),
+            "payment_method": ticket.payment_method,
+            "checked_in_at": _when(ticket.checked_in_at),
+            "cancelled_at": _when(ticket.cancelled_at),
+            "refund_amount": _money(ticket.refund_amount),
+            "refunded_at": _when(ticket.refunded_at),
+            "created_at": _when(ticket.created_at),
+        }
 
-class BookingSerializer(SharedFieldsSerializer):
+
+class BookingSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     reference = serializers.CharField(read_only=True)
     session = serializers.IntegerField(source="session_id", read_only=True)
@@ -57,6 +96,22 @@ class BookingSerializer(SharedFieldsSerializer):
     payment_reference = serializers.CharField(read_only=True)
     tickets = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, booking):
+        return {
+            "id": booking.pk,
+            "reference": booking.reference,
+            "session": booking.session_id,
+            "status": str(booking.status),
+            "total": _money(booking.total),
+            "currency": booking.currency,
+            "reserved_until": _when(booking.reserved_until),
+            "paid_at": _when(booking.paid_at),
+            "payment_method": booking.payment_method,
+            "payment_reference": booking.payment_reference,
+            "tickets": self.get_tickets(booking),
+            "created_at": _when(booking.created_at),
+        }
 
     def get_tickets(self, obj) -> list[dict]:
         tickets = getattr(obj, "ticket_list", None)  # set by the service that just wrote them
