@@ -1,3 +1,4 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from booking.models import BookingStatus, PaymentMethod, TicketStatus
@@ -20,12 +21,15 @@ class HoldRequestSerializer(serializers.Serializer):
 # answer. The declared fields still define the schema, and a test checks that
 # both render the same.
 MONEY = {"max_digits": 10, "decimal_places": 2, "read_only": True}
-_DATETIME = serializers.DateTimeField()  # stateless: ISO 8601 in the current zone, as DRF renders it
 _AMOUNT = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-def _when(value):
-    return None if value is None else _DATETIME.to_representation(value)
+def _when(value, zone):
+    """ISO 8601 in ``zone`` (the current one), as DRF's DateTimeField renders it."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _money(value):
@@ -55,7 +59,8 @@ class TicketSerializer(serializers.Serializer):
     refunded_at = serializers.DateTimeField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
-    def to_representation(self, ticket):
+    def to_representation(self, ticket, zone=None):
+        zone = zone or timezone.get_current_timezone()  # looked up once: it costs more than rendering a date
         session = ticket.session
         cinema = session.hall.cinema
         return {
@@ -72,14 +77,14 @@ class TicketSerializer(serializers.Serializer):
             "category": str(ticket.category),
             "price": _money(ticket.price),
             "status": str(ticket.status),
-            "reserved_until": _when(ticket.reserved_until),
-            "paid_at": _when(ticket.paid_at),
+            "reserved_until": _when(ticket.reserved_until, zone),
+            "paid_at": _when(ticket.paid_at, zone),
             "payment_method": ticket.payment_method,
-            "checked_in_at": _when(ticket.checked_in_at),
-            "cancelled_at": _when(ticket.cancelled_at),
+            "checked_in_at": _when(ticket.checked_in_at, zone),
+            "cancelled_at": _when(ticket.cancelled_at, zone),
             "refund_amount": _money(ticket.refund_amount),
-            "refunded_at": _when(ticket.refunded_at),
-            "created_at": _when(ticket.created_at),
+            "refunded_at": _when(ticket.refunded_at, zone),
+            "created_at": _when(ticket.created_at, zone),
         }
 
 
@@ -98,6 +103,7 @@ class BookingSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, booking):
+        zone = timezone.get_current_timezone()
         return {
             "id": booking.pk,
             "reference": booking.reference,
@@ -105,19 +111,22 @@ class BookingSerializer(serializers.Serializer):
             "status": str(booking.status),
             "total": _money(booking.total),
             "currency": booking.currency,
-            "reserved_until": _when(booking.reserved_until),
-            "paid_at": _when(booking.paid_at),
+            "reserved_until": _when(booking.reserved_until, zone),
+            "paid_at": _when(booking.paid_at, zone),
             "payment_method": booking.payment_method,
             "payment_reference": booking.payment_reference,
-            "tickets": self.get_tickets(booking),
-            "created_at": _when(booking.created_at),
+            "tickets": self.get_tickets(booking, zone),
+            "created_at": _when(booking.created_at, zone),
         }
 
-    def get_tickets(self, obj) -> list[dict]:
+    def get_tickets(self, obj, zone=None) -> list[dict]:
         tickets = getattr(obj, "ticket_list", None)  # set by the service that just wrote them
         if tickets is None:
             tickets = obj.tickets.select_related("session__movie", "session__hall__cinema", "booking").order_by("pk")
-        return TicketSerializer(tickets, many=True).data
+        return [_TICKET.to_representation(ticket, zone) for ticket in tickets]
+
+
+_TICKET = TicketSerializer()  # rendering keeps no state on the serializer
 
 
 class PayRequestSerializer(serializers.Serializer):
