@@ -6,27 +6,15 @@ from decimal import Decimal
 
 import orjson
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Avg, Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from booking.models import SOLD_STATUSES, Booking, Ticket, TicketStatus
+from booking.models import SOLD_STATUSES, Ticket, TicketStatus
 from scheduling.models import Session, SessionStatus
 from scheduling.selectors import local_date_range_q
 from venues.layout import parse_layout
-
-
-def ticket_booking(ticket_id: int, user_id: int) -> Booking | None:
-    """The booking (its id and session only) of one of this user's tickets, or ``None``.
-    Hand-written: it runs on every payment, and the ORM's compile cost more than the query."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT booking_id, session_id FROM booking_ticket WHERE id = %s AND user_id = %s", [ticket_id, user_id]
-        )
-        row = cursor.fetchone()
-    return None if row is None else Booking(pk=row[0], session_id=row[1])
-
 
 SEAT_MAP_TTL = 30  # seconds; shorter when a hold on the map lapses sooner
 

@@ -91,7 +91,7 @@ _SESSION_NAMES = ["id", *(Session._meta.get_field(name).attname for name in _SES
 _LOCK_SQL: dict[tuple[str, bool], str] = {}
 
 
-def _lock_sql(clause: str) -> str:
+def _lock_sql(clause: str, session_id: str = "%s") -> str:
     return f"""
         SELECT {columns(Session, _SESSION_NAMES, "s")},
                h.name, h.updated_at, c.id, c.name, c.timezone, m.title
@@ -99,7 +99,7 @@ def _lock_sql(clause: str) -> str:
         JOIN venues_hall h ON h.id = s.hall_id
         JOIN venues_cinema c ON c.id = h.cinema_id
         JOIN catalog_movie m ON m.id = s.movie_id
-        WHERE s.id = %s{lock_clause(clause)}"""
+        WHERE s.id = {session_id}{lock_clause(clause)}"""
 
 
 def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
@@ -309,14 +309,22 @@ _BOOKING_NAMES = [f.attname for f in Booking._meta.concrete_fields]
 _TICKET_NAMES = [f.attname for f in Ticket._meta.concrete_fields]
 
 
-def _pay_statements() -> dict[str, str]:
+# How a payment names its booking: by id, or by one of the customer's tickets
+# (``POST /tickets/{id}/pay/``), found in the same round trip that takes the locks.
+_OF_TICKET = "(SELECT {} FROM booking_ticket WHERE id = %s AND user_id = %s)"
+
+
+def _pay_statements(by_ticket: bool) -> dict[str, str]:
     """The payment's statements, written once per database vendor (the lock
     clauses differ): the ORM's compile cost more than running them."""
+    booking_id = _OF_TICKET.format("booking_id") if by_ticket else "%s"
     return {
-        # Step 2 of the protocol.
+        # Step 1.
+        "session": _lock_sql("FOR KEY SHARE OF s", _OF_TICKET.format("session_id") if by_ticket else "%s"),
+        # Step 2.
         "booking": f"""
             SELECT {columns(Booking, _BOOKING_NAMES, "b")} FROM booking_booking b
-            WHERE b.id = %s AND b.user_id = %s{lock_clause("FOR UPDATE")}""",
+            WHERE b.id = {booking_id} AND b.user_id = %s{lock_clause("FOR UPDATE")}""",
         # Read after the lock, as a statement of its own: a request with the same
         # key that held the lock before us is visible only to a later statement.
         "replay": """
@@ -325,7 +333,7 @@ def _pay_statements() -> dict[str, str]:
         # Step 3.
         "tickets": f"""
             SELECT {columns(Ticket, _TICKET_NAMES, "t")} FROM booking_ticket t
-            WHERE t.booking_id = %s AND t.user_id = %s ORDER BY t.id{lock_clause("FOR UPDATE")}""",
+            WHERE t.booking_id = {booking_id} AND t.user_id = %s ORDER BY t.id{lock_clause("FOR UPDATE")}""",
         "tickets_paid": """
             UPDATE booking_ticket SET status = %s, paid_at = %s, reserved_until = NULL,
                 payment_method = %s, payment_reference = %s, updated_at = %s
@@ -345,25 +353,34 @@ def _pay_statements() -> dict[str, str]:
     }
 
 
-_PAY_SQL: dict[str, dict[str, str]] = {}
+_PAY_SQL: dict[tuple[str, bool], dict[str, str]] = {}
 
 
 def booking_pay(
     *, user: User, booking: Booking, idempotency_key: str, method: str, card_number: str = ""
 ) -> PaymentOutcome:
-    """Charge a held booking once. A decline is recorded and returned (the hold stays).
+    """Charge a held booking (its id and session are used) once. A decline is
+    recorded and returned (the hold stays).
 
     The same ``idempotency_key`` returns the first outcome again; concurrent
     calls wait on the booking lock, so money is taken at most once (and the
     database allows one approved charge per booking).
     """
-    if not idempotency_key or len(idempotency_key) > 255:
-        raise ValidationFailed(
-            "An Idempotency-Key header (1–255 characters) is required.", code="idempotency_key_required"
-        )
-    sql = _PAY_SQL.get(connection.vendor) or _PAY_SQL.setdefault(connection.vendor, _pay_statements())
+    return _pay(user, [booking.pk], [booking.session_id], idempotency_key, method, card_number)
+
+
+def ticket_pay(
+    *, user: User, ticket_id: int, idempotency_key: str, method: str, card_number: str = ""
+) -> PaymentOutcome:
+    """``booking_pay`` for the booking of one of the user's tickets; ``BookingNotFound`` if it is not theirs."""
+    return _pay(user, [ticket_id, user.pk], None, idempotency_key, method, card_number)
+
+
+def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -> PaymentOutcome:
+    by_ticket = session_key is None
+    key = (connection.vendor, by_ticket)
+    sql = _PAY_SQL.get(key) or _PAY_SQL.setdefault(key, _pay_statements(by_ticket))
     prep = connection.ops
-    fingerprint = _fingerprint(booking.pk, method, card_number)
     with transaction.atomic():
         # Steps 1–3 of the protocol and the idempotency record, sent together:
         # PostgreSQL runs them in this order, so the record is read after the
@@ -375,17 +392,24 @@ def booking_pay(
             connection.cursor() as c_replay,
             connection.cursor() as c_tickets,
         ):
-            c_session.execute(_session_lock_sql(), [booking.session_id])
-            c_booking.execute(sql["booking"], [booking.pk, user.pk])
+            c_session.execute(sql["session"], booking_key if by_ticket else session_key)
+            c_booking.execute(sql["booking"], [*booking_key, user.pk])
             c_replay.execute(sql["replay"], [user.pk, idempotency_key, PaymentKind.CHARGE])
-            c_tickets.execute(sql["tickets"], [booking.pk, user.pk])
+            c_tickets.execute(sql["tickets"], [*booking_key, user.pk])
             session_row, row = c_session.fetchone(), c_booking.fetchone()
             replayed_id, replayed_fingerprint = c_replay.fetchone() or (None, None)
             tickets = [load(Ticket, _TICKET_NAMES, r) for r in c_tickets.fetchall()]
+        if by_ticket and session_row is None:
+            raise BookingNotFound("Ticket not found.")
         session = _session_from_row(session_row)
         if row is None:
             raise BookingNotFound("Booking not found.")
+        if not idempotency_key or len(idempotency_key) > 255:  # after "not found": not yours is 404 either way
+            raise ValidationFailed(
+                "An Idempotency-Key header (1–255 characters) is required.", code="idempotency_key_required"
+            )
         booking = load(Booking, _BOOKING_NAMES, row)
+        fingerprint = _fingerprint(booking.pk, method, card_number)
         if replayed_id is not None:
             if replayed_fingerprint != fingerprint:
                 raise IdempotencyKeyReused("This Idempotency-Key was used for a different payment request.")

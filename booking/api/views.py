@@ -111,15 +111,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
-        # Only the keys: the service reads and locks the booking itself.
-        booking = selectors.ticket_booking(int(pk), request.user.pk)
-        if booking is None:
-            raise NotFound("Ticket not found.")
         data = PayRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        outcome = services.booking_pay(
+        outcome = services.ticket_pay(
             user=request.user,
-            booking=booking,
+            ticket_id=int(pk),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             method=data.validated_data["payment_method"],
             card_number=data.validated_data["card_number"],
