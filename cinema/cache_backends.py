@@ -29,13 +29,15 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
-    def incr_window(self, key: str, timeout: int) -> int:
-        """Count one more in a fixed window: create ``key`` at 0 expiring after
-        ``timeout`` seconds if it is missing, add one and return the count — in
-        one round trip, atomically (MULTI/EXEC), so the key cannot lapse between
-        the two and live on without an expiry."""
-        key = self.make_and_validate_key(key)
-        pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
-        pipe.set(key, 0, ex=timeout, nx=True)
-        pipe.incr(key)
-        return pipe.execute()[1]
+    def incr_windows(self, windows: list[tuple[str, int]]) -> list[int]:
+        """Count one more in fixed windows: for each ``(key, timeout)``, create
+        the key at 0 expiring after ``timeout`` seconds if it is missing, add
+        one, and return the counts — all in one round trip, atomically
+        (MULTI/EXEC), so no key can lapse between the two and live on without
+        an expiry."""
+        pipe = self._cache.get_client(write=True).pipeline(transaction=True)
+        for key, timeout in windows:
+            key = self.make_and_validate_key(key)
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+        return pipe.execute()[1::2]

@@ -19,7 +19,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import User
 from accounts.services import user_change_password, user_create, user_record_login
-from cinema.api.throttling import LoginAccountThrottle, LoginIPThrottle, RegisterThrottle
+from cinema.api.throttling import LoginAccountThrottle, LoginIPThrottle, OneTripThrottlesMixin, RegisterThrottle
 from cinema.errors import ValidationFailed
 
 TAG = ["auth"]
@@ -30,7 +30,7 @@ def _tokens_for(user) -> dict:
     return {"access": str(refresh.access_token), "refresh": str(refresh), "user": UserSerializer(user).data}
 
 
-class RegisterView(APIView):
+class RegisterView(OneTripThrottlesMixin, APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = [RegisterThrottle, LoginIPThrottle]
@@ -45,7 +45,7 @@ class RegisterView(APIView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class LoginView(APIView):
+class LoginView(OneTripThrottlesMixin, APIView):
     permission_classes = [AllowAny]
     throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
 

@@ -32,7 +32,7 @@ from booking.models import Booking, Ticket, TicketStatus
 from booking.tokens import make_ticket_token
 from cinema.api.errors import error_body
 from cinema.api.permissions import CanCheckIn, IsManager, is_manager
-from cinema.api.throttling import BookingThrottle, PaymentThrottle
+from cinema.api.throttling import BookingThrottle, OneTripThrottlesMixin, PaymentThrottle
 from cinema.errors import ValidationFailed
 from scheduling.api.serializers import SessionSerializer
 from scheduling.models import Session
@@ -57,7 +57,7 @@ class TicketFilter(django_filters.FilterSet):
     list=extend_schema(tags=TAG, summary="My tickets (managers: everyone's, with filters)"),
     retrieve=extend_schema(tags=TAG, summary="A ticket"),
 )
-class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TicketSerializer
     permission_classes = [IsAuthenticated]
     filterset_class = TicketFilter

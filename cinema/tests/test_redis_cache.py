@@ -30,11 +30,12 @@ def test_one_client_serves_every_call(redis_cache):
 
 
 def test_the_window_counter_counts_and_always_expires(redis_cache):
-    assert [redis_cache.incr_window("w", 30) for _ in range(3)] == [1, 2, 3]
+    assert [redis_cache.incr_windows([("w", 30)])[0] for _ in range(3)] == [1, 2, 3]
+    assert redis_cache.incr_windows([("w", 30), ("v", 60), ("w", 30)]) == [4, 1, 5]  # several, one round trip
     client = redis_cache._cache.get_client()
     ttl = client.ttl(redis_cache.make_and_validate_key("w"))
     assert 0 < ttl <= 30
-    assert redis_cache.get("w") == 3  # readable through the cache as well
+    assert redis_cache.get("w") == 5  # readable through the cache as well
 
 
 class _TenPerDay(AtomicRateThrottle):
@@ -59,3 +60,26 @@ def test_parallel_hits_let_exactly_the_limit_through(redis_cache):
     for thread in threads:
         thread.join()
     assert len(allowed) == 10  # of 40 attempts
+
+
+@pytest.mark.django_db
+def test_a_hold_counts_in_both_its_limits_in_one_round_trip(redis_cache, customer, session, monkeypatch):
+    from django.conf import settings as dj
+    from django.test import override_settings
+
+    from conftest import client_for
+
+    trips = []
+    real = type(redis_cache).incr_windows
+    monkeypatch.setattr(type(redis_cache), "incr_windows", lambda self, w: trips.append(len(w)) or real(self, w))
+    rates = {**dj.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "booking": "2/min", "user": "1000/min"}
+    with override_settings(REST_FRAMEWORK={**dj.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        client = client_for(customer)
+        statuses = [
+            client.post(
+                "/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 2, "seat": n}]}, format="json"
+            ).status_code
+            for n in (1, 2, 3)
+        ]
+    assert statuses == [201, 201, 429]
+    assert trips == [2, 2, 2]  # the user and the booking limit, counted together
