@@ -242,7 +242,6 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
         currency=session.currency,
         reserved_until=reserved_until,
     )
-    insert([booking])
     tickets = [
         Ticket(
             number=f"{booking.reference}-{index}",
@@ -259,7 +258,19 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
         )
         for index, ((row, number), price) in enumerate(zip(seats, prices, strict=True), start=1)
     ]
-    insert(tickets)
+    # The booking and its tickets in one round trip: the tickets find the new
+    # booking's key by its reference.
+    with pipeline():
+        booking_written = insert([booking], later=True)
+        tickets_written = insert(
+            tickets,
+            computed={"booking_id": ("(SELECT id FROM booking_booking WHERE reference = %s)", [booking.reference])},
+            later=True,
+        )
+        booking_written()
+        tickets_written()
+    for ticket in tickets:
+        ticket.booking = booking
     metrics.count(metrics.holds_created)
     seat_map_changed(session.pk)
     metrics.count(metrics.seats_held, len(seats))

@@ -67,31 +67,50 @@ def load(model, names: list[str], row) -> models.Model:
     return model.from_db(connection.alias, ordered_names, values)
 
 
-def insert(objs: list[models.Model]) -> None:
+def insert(objs: list[models.Model], *, computed: dict | None = None, later: bool = False):
     """INSERT new instances of one model in one statement and set their primary keys.
 
     What ``bulk_create`` does for a model with an auto primary key, without the
-    query compiler; like it, no ``save()`` and no signals."""
+    query compiler; like it, no ``save()`` and no signals. ``computed`` maps a
+    field's attname to ``(sql, params)`` that the database works out for every
+    row (e.g. the key of a row inserted just before, in the same ``pipeline``).
+    With ``later=True`` the keys are read when the returned function is called,
+    so the statement can travel in a ``pipeline`` with others."""
     model = type(objs[0])
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    key = (model, connection.vendor)
+    computed = computed or {}
+    key = (model, connection.vendor, tuple((name, sql) for name, (sql, _) in sorted(computed.items())))
     sql = _inserts.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         sql = _inserts[key] = (
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
-            "(" + ", ".join(["%s"] * len(fields)) + ")",
+            "(" + ", ".join(computed[f.attname][0] if f.attname in computed else "%s" for f in fields) + ")",
             f" RETURNING {quote(meta.pk.column)}",
         )
     head, values, returning = sql
-    params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in objs for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(head + ", ".join([values] * len(objs)) + returning, params)
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
-            obj._state.adding = False
-            obj._state.db = connection.alias
+    params = []
+    for obj in objs:
+        for f in fields:
+            if f.attname in computed:
+                params += computed[f.attname][1]
+            else:
+                params.append(f.get_db_prep_save(f.pre_save(obj, add=True), connection))
+    cursor = connection.cursor()
+    cursor.execute(head + ", ".join([values] * len(objs)) + returning, params)
+
+    def fetch() -> None:
+        with cursor:
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+
+    if later:
+        return fetch
+    fetch()
+    return None
 
 
 @contextmanager

@@ -53,3 +53,26 @@ def test_insert_writes_many_rows_in_one_statement_and_sets_their_keys(customer, 
         stored = Booking.objects.get(pk=booking.pk)
         assert (stored.reference, stored.total, stored.reserved_until) == (booking.reference, Decimal("12.50"), until)
         assert stored.created_at == booking.created_at and stored.created_at is not None  # auto_now_add applied
+
+
+def test_insert_can_compute_a_column_and_travel_with_others(customer, session, django_assert_num_queries):
+    from cinema.db import pipeline
+
+    until = timezone.now() + timedelta(minutes=10)
+    booking = Booking(reference="PIPE1", user=customer, session=session, total=Decimal("1"), reserved_until=until)
+    tickets = [
+        Ticket(number=f"PIPE1-{n}", user=customer, session=session, row=4, seat=n, category="standard",
+               price=Decimal("1"), status="reserved", reserved_until=until, qr_secret="x")
+        for n in (1, 2)
+    ]  # fmt: skip
+    with django_assert_num_queries(2), pipeline():
+        booking_written = insert([booking], later=True)
+        tickets_written = insert(
+            tickets,
+            computed={"booking_id": ("(SELECT id FROM booking_booking WHERE reference = %s)", ["PIPE1"])},
+            later=True,
+        )
+        booking_written()
+        tickets_written()
+    assert booking.pk and all(t.pk for t in tickets)
+    assert set(Ticket.objects.filter(booking=booking).values_list("pk", flat=True)) == {t.pk for t in tickets}
