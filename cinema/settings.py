@@ -93,9 +93,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# The django-prometheus wrappers of the same backends count connections and queries.
-DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
-    "django.db.backends.", "django_prometheus.db.backends."
+# The django-prometheus wrappers of the same backends count connections and
+# queries; on PostgreSQL, ours adds health checks only after a second idle.
+DATABASES["default"]["ENGINE"] = (
+    DATABASES["default"]["ENGINE"]
+    .replace("django.db.backends.postgresql", "cinema.db_backends.postgresql")
+    .replace("django.db.backends.", "django_prometheus.db.backends.")
 )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Waiting for the write lock beats failing with "database is locked".
