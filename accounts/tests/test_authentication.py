@@ -50,3 +50,28 @@ def test_a_deleted_user_and_a_forged_token_are_refused(customer):
     token["user_id"] = "not-a-number"
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert client.get("/api/v1/auth/me/").status_code == 401
+
+
+def test_a_validated_token_is_remembered_until_it_expires(customer, monkeypatch):
+    from accounts import authentication
+
+    checks = []
+    real = authentication.SimpleJWTAuthentication.get_validated_token
+    monkeypatch.setattr(
+        authentication.SimpleJWTAuthentication,
+        "get_validated_token",
+        lambda self, raw: checks.append(raw) or real(self, raw),
+    )
+    authentication._VALIDATED.clear()
+    token = AccessToken.for_user(customer)
+    raw = str(token).encode()
+    auth = authentication.JWTAuthentication()
+    first = auth.get_validated_token(raw)
+    assert auth.get_validated_token(raw) is first and len(checks) == 1  # no second signature check
+    forged = raw[:-2] + (b"AA" if raw[-2:] != b"AA" else b"BB")
+    with pytest.raises(Exception, match="not valid"):
+        auth.get_validated_token(forged)  # never served from what a valid token left
+    monkeypatch.setattr(authentication.time, "time", lambda: token["exp"] + 1)
+    auth.get_validated_token(raw)
+    assert len(checks) == 3  # past its expiry, checked again (and simplejwt decides)
+    authentication._VALIDATED.clear()
