@@ -129,6 +129,21 @@ def pipeline():
         yield
 
 
+def commit_with(cursor) -> None:
+    """Send ``COMMIT`` after the statements of a ``pipeline``, so the commit
+    travels with the last writes instead of taking a round trip of its own.
+
+    Only on PostgreSQL, and only when the current ``transaction.atomic`` block
+    is the outermost one: Django's own commit at the end of the block then
+    finds the transaction closed (psycopg sends nothing) and just runs the
+    on-commit hooks. A failed commit raises here, inside the block, which
+    then rolls back as usual. Inside an enclosing transaction nothing is sent:
+    committing is the enclosing block's business."""
+    outermost = connection.in_atomic_block and len(connection.atomic_blocks) == 1 and not connection.savepoint_ids
+    if connection.vendor == "postgresql" and outermost and not connection.needs_rollback:
+        cursor.execute("COMMIT")
+
+
 def execute(sql: str, params) -> int:
     """Run one statement; returns the number of rows it touched."""
     with connection.cursor() as cursor:
