@@ -13,6 +13,12 @@ A seat is taken by inserting a ticket: the partial unique index
 ``ticket_one_live_per_seat`` is the real guard, no read-then-write check.
 A lapsed hold still occupies that index until it is moved to ``expired``,
 which the hold does for the seats it wants, in its own transaction.
+
+Holds and payments run hand-written statements (``cinema.db``), sent to
+PostgreSQL in batches (``pipeline``): the steps above travel together, and
+the writes together with ``COMMIT``. PostgreSQL runs a batch's statements one
+after another, in order, each with its own snapshot, so the protocol is the
+same as if they were sent one by one.
 """
 
 import hashlib
