@@ -193,6 +193,12 @@ def report(results, connections, duration):
         if r["errors"]:
             failures.append(f"{name}: {r['errors']} errors")
     print("(booking: one request = a hold or a payment; each hold takes one distinct seat as one of many buyers)")
+    floor = connections / results["booking"]["rps"] * 1000
+    print(
+        f"(with {connections} requests always in flight the mean latency is {connections} / throughput: "
+        f"{floor:.0f} ms for booking at {results['booking']['rps']:.0f} req/s; a p99 of {P99_LIMIT_MS} ms needs "
+        f"about {connections / P99_LIMIT_MS * 1000 * 1.1:.0f} req/s)"
+    )
     print(f"worker RSS after the run: {results['worker_rss_mb']} MB (limit 150)")
     if max(results["worker_rss_mb"], default=0) > 150:
         failures.append("worker RSS over 150 MB")
