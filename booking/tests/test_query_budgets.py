@@ -40,3 +40,31 @@ def test_ticket_list_and_detail_take_a_fixed_number_of_queries(
     assert len(listed.json()["results"]) == 2 and len(more.json()["results"]) == 5
     with django_assert_max_num_queries(2):
         assert customer_client.get(f"/api/v1/tickets/{more.json()['results'][0]['id']}/").status_code == 200
+
+
+@pytest.mark.parametrize("rows, per_row", [(3, 4), (15, 20)])
+def test_seat_map_and_hold_cost_the_same_in_any_hall(
+    anon_client, customer, movie, cinema, rows, per_row, django_assert_num_queries
+):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from scheduling.services import session_create
+    from venues.layout import rectangular_layout
+    from venues.services import hall_create
+
+    hall = hall_create(
+        cinema=cinema, name="Big", number=7, layout=rectangular_layout(rows, per_row), cleaning_minutes=15
+    )
+    show = session_create(
+        movie=movie, hall=hall, starts_at=timezone.now() + timedelta(days=2), base_price=Decimal("300")
+    )
+    for seat in range(1, 4):
+        services.ticket_hold(user=customer, session_id=show.pk, seats=[(rows, seat)])
+    with django_assert_num_queries(2):  # cold: the session with its hall, and the live tickets
+        seats = anon_client.get(f"/api/v1/sessions/{show.pk}/seats/").json()["seats"]
+    assert len(seats) == rows * per_row and sum(s["status"] == "held" for s in seats) == 3
+    with django_assert_num_queries(6):  # savepoint, lock, seats' tickets, booking, tickets, release
+        services.ticket_hold(user=customer, session_id=show.pk, seats=[(1, 1), (1, 2)])
