@@ -56,22 +56,8 @@ class UserAdmin(BaseUserAdmin):
     )
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (
-            _("Person"),
-            {
-                "fields": (
-                    "first_name",
-                    "last_name",
-                    "phone",
-                    "date_of_birth",
-                    "avatar_url",
-                    "city",
-                    "address",
-                    "postal_code",
-                )
-            },
-        ),
-        (_("Preferences"), {"fields": ("preferred_language", "preferred_cinema", "marketing_opt_in")}),
+        (_("Person"), {"fields": User.PERSONAL_FIELDS}),
+        (_("Preferences"), {"fields": User.PREFERENCE_FIELDS}),
         (_("Role and access"), {"fields": ("role", "is_active", "email_verified", "is_staff", "is_superuser")}),
         (
             _("Loyalty (kept by the booking engine)"),

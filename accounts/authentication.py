@@ -7,6 +7,7 @@ its access token lapses), and, if enabled, the password has not changed since
 the token was issued.
 """
 
+import functools
 import time
 
 from django.db import connection
@@ -21,15 +22,16 @@ from accounts.models import User
 from cinema.db import columns, load
 
 _NAMES = [f.attname for f in User._meta.concrete_fields]
-_SQL: dict[str, str] = {}
+
+
+@functools.cache
+def _user_sql(vendor: str) -> str:  # written once per database vendor
+    return f"SELECT {columns(User, _NAMES, 'u')} FROM accounts_user u WHERE u.id = %s"
 
 
 def user_by_id(user_id) -> User | None:
-    sql = _SQL.get(connection.vendor)
-    if sql is None:
-        sql = _SQL[connection.vendor] = f"SELECT {columns(User, _NAMES, 'u')} FROM accounts_user u WHERE u.id = %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
+        cursor.execute(_user_sql(connection.vendor), [user_id])
         row = cursor.fetchone()
     return None if row is None else load(User, _NAMES, row)
 

@@ -43,6 +43,19 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who uses the platform: a customer, or staff with a role."""
 
+    # What people may edit about themselves (the admin's "Person" group and the profile API).
+    PERSONAL_FIELDS = (
+        "first_name",
+        "last_name",
+        "phone",
+        "date_of_birth",
+        "avatar_url",
+        "city",
+        "address",
+        "postal_code",
+    )
+    PREFERENCE_FIELDS = ("preferred_language", "preferred_cinema", "marketing_opt_in")
+
     email = models.EmailField(_("e-mail"), max_length=254)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)

@@ -21,6 +21,7 @@ after another, in order, each with its own snapshot, so the protocol is the
 same as if they were sent one by one.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -94,7 +95,6 @@ _SESSION_FIELDS = (
     "seats_sold",
 )
 _SESSION_NAMES = ["id", *(Session._meta.get_field(name).attname for name in _SESSION_FIELDS)]
-_LOCK_SQL: dict[tuple[str, bool], str] = {}
 
 
 def _lock_sql(clause: str, session_id: str = "%s") -> str:
@@ -122,10 +122,12 @@ def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
 
 
 def _session_lock_sql(exclusive: bool = False) -> str:
-    key = (connection.vendor, exclusive)
-    return _LOCK_SQL.get(key) or _LOCK_SQL.setdefault(
-        key, _lock_sql("FOR UPDATE OF s" if exclusive else "FOR KEY SHARE OF s")
-    )
+    return _session_lock_sql_for(connection.vendor, exclusive)
+
+
+@functools.cache
+def _session_lock_sql_for(vendor: str, exclusive: bool) -> str:  # written once per database vendor
+    return _lock_sql("FOR UPDATE OF s" if exclusive else "FOR KEY SHARE OF s")
 
 
 def _session_from_row(row) -> Session:
@@ -199,6 +201,15 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
 _OCCUPYING_NAMES = ["id", "row", "seat", "status", "reserved_until"]
 
 
+@functools.cache
+def _occupying_sql(vendor: str, seats: int) -> str:
+    """The live tickets on ``seats`` requested seats, locked in id order (one text per vendor and count)."""
+    return f"""SELECT {columns(Ticket, _OCCUPYING_NAMES, "t")} FROM booking_ticket t
+        WHERE t.session_id = %s AND t.status IN (%s, %s, %s)
+          AND ({" OR ".join(["(t.row = %s AND t.seat = %s)"] * seats)})
+        ORDER BY t.id{lock_clause("FOR UPDATE")}"""
+
+
 def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tuple[Booking, list[Ticket]]:
     # Step 1 and one look at the tickets on these seats, sent together; the
     # tickets are locked in id order like every other writer of tickets does.
@@ -207,10 +218,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     with pipeline(), connection.cursor() as c_session, connection.cursor() as c_seats:
         c_session.execute(_session_lock_sql(), [session_id])
         c_seats.execute(
-            f"""SELECT {columns(Ticket, _OCCUPYING_NAMES, "t")} FROM booking_ticket t
-                WHERE t.session_id = %s AND t.status IN (%s, %s, %s)
-                  AND ({" OR ".join(["(t.row = %s AND t.seat = %s)"] * len(seats))})
-                ORDER BY t.id{lock_clause("FOR UPDATE")}""",
+            _occupying_sql(connection.vendor, len(seats)),
             [session_id, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
         )
         session_row = c_session.fetchone()
@@ -333,7 +341,8 @@ _TICKET_NAMES = [f.attname for f in Ticket._meta.concrete_fields]
 _OF_TICKET = "(SELECT {} FROM booking_ticket WHERE id = %s AND user_id = %s)"
 
 
-def _pay_statements(by_ticket: bool) -> dict[str, str]:
+@functools.cache
+def _pay_statements(vendor: str, by_ticket: bool) -> dict[str, str]:
     """The payment's statements, written once per database vendor (the lock
     clauses differ): the ORM's compile cost more than running them."""
     booking_id = _OF_TICKET.format("booking_id") if by_ticket else "%s"
@@ -372,9 +381,6 @@ def _pay_statements(by_ticket: bool) -> dict[str, str]:
     }
 
 
-_PAY_SQL: dict[tuple[str, bool], dict[str, str]] = {}
-
-
 def booking_pay(
     *, user: User, booking: Booking, idempotency_key: str, method: str, card_number: str = ""
 ) -> PaymentOutcome:
@@ -397,8 +403,7 @@ def ticket_pay(
 
 def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -> PaymentOutcome:
     by_ticket = session_key is None
-    key = (connection.vendor, by_ticket)
-    sql = _PAY_SQL.get(key) or _PAY_SQL.setdefault(key, _pay_statements(by_ticket))
+    sql = _pay_statements(connection.vendor, by_ticket)
     prep = connection.ops
     with transaction.atomic():
         # Steps 1–3 of the protocol and the idempotency record, sent together:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from venues.models import SeatCategory
+from venues.models import Hall, SeatCategory
 
 CATEGORIES = frozenset(SeatCategory.values)  # Enum.values builds a list on every access
 MAX_ROWS = 100
@@ -213,8 +213,6 @@ def hall_seats(hall) -> dict[tuple[int, int], Seat]:
     key = (hall.pk, hall.updated_at)
     index = _SEAT_INDEXES.get(key)
     if index is None:
-        from venues.models import Hall
-
         layout = Hall.objects.values_list("layout", flat=True).get(pk=hall.pk)
         if len(_SEAT_INDEXES) >= 512:  # bounded: halls are few, edits rare
             _SEAT_INDEXES.clear()

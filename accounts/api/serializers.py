@@ -2,47 +2,26 @@ from rest_framework import serializers
 
 from accounts.models import User
 
+# Kept by the platform, shown to the user but never written through the profile.
+READ_ONLY = (
+    "role",
+    "email_verified",
+    "bonus_points",
+    "total_spent",
+    "tickets_purchased",
+    "reviews_written",
+    "date_joined",
+    "last_login",
+)
+
 
 class UserSerializer(serializers.ModelSerializer):
     """The own profile. Role, staff flags, money and counters are read-only."""
 
     class Meta:
         model = User
-        fields = (
-            "id",
-            "email",
-            "first_name",
-            "last_name",
-            "phone",
-            "date_of_birth",
-            "avatar_url",
-            "city",
-            "address",
-            "postal_code",
-            "preferred_language",
-            "preferred_cinema",
-            "marketing_opt_in",
-            "role",
-            "email_verified",
-            "bonus_points",
-            "total_spent",
-            "tickets_purchased",
-            "reviews_written",
-            "date_joined",
-            "last_login",
-        )
-        read_only_fields = (
-            "id",
-            "email",
-            "role",
-            "email_verified",
-            "bonus_points",
-            "total_spent",
-            "tickets_purchased",
-            "reviews_written",
-            "date_joined",
-            "last_login",
-        )
+        fields = ("id", "email", *User.PERSONAL_FIELDS, *User.PREFERENCE_FIELDS, *READ_ONLY)
+        read_only_fields = ("id", "email", *READ_ONLY)
 
 
 class RegisterSerializer(serializers.Serializer):

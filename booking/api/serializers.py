@@ -181,7 +181,7 @@ class StatisticsQuerySerializer(serializers.Serializer):
 class SeatSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     seat = serializers.IntegerField()
-    category = serializers.ChoiceField(choices=["standard", "premium", "vip", "love", "wheelchair"])
+    category = serializers.ChoiceField(choices=SeatCategory.choices)
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     status = serializers.ChoiceField(choices=["free", "held", "sold", "blocked"])
     x = serializers.IntegerField(help_text="position from the left, gaps included")
