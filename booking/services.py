@@ -62,7 +62,7 @@ from booking.models import (
 from booking.payments import get_gateway
 from booking.selectors import seat_map_changed
 from catalog.models import Movie
-from cinema.db import columns, commit_with, execute, insert, load, lock_clause, pipeline
+from cinema.db import columns, commit_with_batch, execute, insert, load, lock_clause, pipeline
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
 from venues.layout import describe_seats, hall_seats
@@ -281,8 +281,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
             computed={"booking_id": ("(SELECT id FROM booking_booking WHERE reference = %s)", [booking.reference])},
             later=True,
         )
-        with connection.cursor() as cursor:
-            commit_with(cursor)
+        commit_with_batch()
         booking_written()
         tickets_written()
     for ticket in tickets:
@@ -490,7 +489,7 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
             cursor.execute(sql["session_sold"], [sold, sold, session.pk])
             cursor.execute(sql["user_spent"], [total, sold, int(amount // 100), user.pk])
             payment_written = insert([payment], later=True)
-            commit_with(cursor)
+            commit_with_batch()
             payment_written()  # reading its new key ends the batch
         paid = {
             "status": TicketStatus.PAID,

@@ -129,7 +129,7 @@ def pipeline():
         yield
 
 
-def commit_with(cursor) -> None:
+def commit_with_batch() -> None:
     """Send ``COMMIT`` after the statements of a ``pipeline``, so the commit
     travels with the last writes instead of taking a round trip of its own.
 
@@ -141,7 +141,8 @@ def commit_with(cursor) -> None:
     committing is the enclosing block's business."""
     outermost = connection.in_atomic_block and len(connection.atomic_blocks) == 1 and not connection.savepoint_ids
     if connection.vendor == "postgresql" and outermost and not connection.needs_rollback:
-        cursor.execute("COMMIT")
+        with connection.cursor() as cursor:
+            cursor.execute("COMMIT")
 
 
 def execute(sql: str, params) -> int:

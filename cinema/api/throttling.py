@@ -39,7 +39,6 @@ class AtomicRateThrottle(BaseThrottle):
     def __init__(self):
         self.num_requests, self.duration = self.parse_rate(self.get_rate())
         self._wait = 0.0
-        self._started = 0.0
 
     def get_rate(self) -> str:
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
@@ -68,16 +67,13 @@ class AtomicRateThrottle(BaseThrottle):
 
     def _window_of(self, ident: str) -> tuple[str, int]:
         now = time.time()
-        self._started = int(now // self.duration) * self.duration
-        self._now = now
-        return f"throttle:{self.scope}:{ident}:{int(now // self.duration)}", self.duration + 1
+        window = int(now // self.duration)
+        self._wait = (window + 1) * self.duration - now  # reported only if the request is refused
+        return f"throttle:{self.scope}:{ident}:{window}", self.duration + 1
 
     def judge(self, count: int) -> bool:
-        """Whether the ``count``-th request of the window may pass (and how long to wait if not)."""
-        if count > self.num_requests:
-            self._wait = self._started + self.duration - self._now
-            return False
-        return True
+        """Whether the ``count``-th request of its window may pass."""
+        return count <= self.num_requests
 
     def wait(self) -> float:
         return self._wait

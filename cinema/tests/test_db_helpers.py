@@ -80,11 +80,11 @@ def test_insert_can_compute_a_column_and_travel_with_others(customer, session, d
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_commit_with_commits_only_the_outermost_block_and_its_hooks_still_run(customer, session):
+def test_commit_with_batch_commits_only_the_outermost_block_and_its_hooks_still_run(customer, session):
     from django.db import transaction
     from psycopg.pq import TransactionStatus
 
-    from cinema.db import commit_with, pipeline
+    from cinema.db import commit_with_batch, pipeline
 
     def status():
         return connection.connection.info.transaction_status
@@ -93,7 +93,7 @@ def test_commit_with_commits_only_the_outermost_block_and_its_hooks_still_run(cu
     with transaction.atomic():
         with pipeline(), connection.cursor() as cursor:
             cursor.execute("UPDATE scheduling_session SET seats_sold = seats_sold WHERE id = %s", [session.pk])
-            commit_with(cursor)
+            commit_with_batch()
         assert status() == TransactionStatus.IDLE  # committed with the batch
         transaction.on_commit(lambda: ran.append("hook"))
     assert ran == ["hook"] and connection.get_autocommit() and not connection.in_atomic_block
@@ -102,7 +102,7 @@ def test_commit_with_commits_only_the_outermost_block_and_its_hooks_still_run(cu
         with transaction.atomic():  # a savepoint: committing is the outer block's business
             with pipeline(), connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-                commit_with(cursor)
+                commit_with_batch()
             assert status() != TransactionStatus.IDLE
     booking = services.ticket_hold(user=customer, session_id=session.pk, seats=[(1, 1)])
     assert Booking.objects.filter(pk=booking.pk).exists() and status() == TransactionStatus.IDLE
