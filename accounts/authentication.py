@@ -5,15 +5,24 @@ whose compile cost more than the query. Its checks are unchanged: the user
 exists and is active (a deactivated account is refused at once, not when its
 access token lapses), and, if enabled, the password has not changed since the
 token was issued.
+
+Holds and payments authenticate with ``TokenUserJWTAuthentication``:
+the token is checked, and the service makes the account checks itself
+(``ACCOUNT_STATE_SQL``, ``check_account``) in the round trip that takes its
+first locks, inside its transaction — one round trip fewer on the booking path.
 """
 
 import functools
 import time
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
+from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 
+from accounts.errors import AccountNotFound, AccountUnusable
 from accounts.models import User
 from cinema.db import columns, load
 
@@ -81,6 +90,33 @@ class _Users:
 
 
 _USERS = _Users()
+
+
+# The account as a service checks it, sent with the service's first statements.
+ACCOUNT_STATE_SQL = f"SELECT is_active FROM {User._meta.db_table} WHERE id = %s"
+
+
+def check_account(row) -> None:
+    """simplejwt's checks of the user, on the row ``ACCOUNT_STATE_SQL`` returned."""
+    if row is None:
+        raise AccountNotFound()
+    if not row[0]:
+        raise AccountUnusable()
+
+
+class TokenUserJWTAuthentication(JWTAuthentication, JWTStatelessUserAuthentication):
+    """The token checked as ``JWTAuthentication`` checks it, the user not read:
+    ``request.user`` is simplejwt's ``TokenUser`` (the id from the token).
+    Only for views whose service checks the account itself, in its own
+    transaction, before it writes (``check_account``): the request then
+    fails with the same 401 as it would here, and nothing is written."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if simplejwt_settings.api_settings.CHECK_REVOKE_TOKEN:
+            raise ImproperlyConfigured("CHECK_REVOKE_TOKEN needs the user read: use JWTAuthentication.")
+
+    get_user = JWTStatelessUserAuthentication.get_user
 
 
 class JWTScheme(SimpleJWTScheme):

@@ -35,6 +35,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from accounts.authentication import ACCOUNT_STATE_SQL, check_account
 from accounts.models import User
 from booking import metrics, tokens
 from booking.errors import (
@@ -165,6 +166,8 @@ def sales_problem(session: Session, now=None) -> str | None:
 def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) -> Booking:
     """Hold every requested seat of one session for BOOKING_HOLD_MINUTES, or none.
 
+    ``user`` is the buyer: a ``User``, or the token user of a request (only
+    its id is used; the account is checked here, ``AccountUnusable``, 401).
     Raises ``SeatUnavailable`` (409) naming every requested seat that is
     not free, ``SalesClosed`` (409) when the session is not on sale, and
     ``ValidationFailed`` (400) for unknown, blocked or duplicate seats.
@@ -211,18 +214,25 @@ def _occupying_sql(vendor: str, seats: int) -> str:
 
 
 def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tuple[Booking, list[Ticket]]:
-    # Step 1 and one look at the tickets on these seats, sent together; the
-    # tickets are locked in id order like every other writer of tickets does.
-    # A live one refuses the hold; a lapsed hold frees its seat at once and is
-    # retired before the seat is taken.
-    with pipeline(), connection.cursor() as c_session, connection.cursor() as c_seats:
+    # The buyer's account, step 1 and one look at the tickets on these seats,
+    # sent together; the tickets are locked in id order like every other
+    # writer of tickets does. A live one refuses the hold; a lapsed hold frees
+    # its seat at once and is retired before the seat is taken.
+    with (
+        pipeline(),
+        connection.cursor() as c_account,
+        connection.cursor() as c_session,
+        connection.cursor() as c_seats,
+    ):
+        c_account.execute(ACCOUNT_STATE_SQL, [user.pk])
         c_session.execute(_session_lock_sql(), [session_id])
         c_seats.execute(
             _occupying_sql(connection.vendor, len(seats)),
             [session_id, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
         )
-        session_row = c_session.fetchone()
+        account_row, session_row = c_account.fetchone(), c_session.fetchone()
         occupying = [load(Ticket, _OCCUPYING_NAMES, row) for row in c_seats.fetchall()]
+    check_account(account_row)
     session = _session_from_row(session_row)
     problem = sales_problem(session, now)
     if problem:
@@ -250,7 +260,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     prices = [session.price_for(layout[seat].category) for seat in seats]
     booking = Booking(
         reference=_code(8),
-        user=user,
+        user_id=user.pk,
         session=session,
         total=sum(prices, Decimal("0")),
         currency=session.currency,
@@ -260,7 +270,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
         Ticket(
             number=f"{booking.reference}-{index}",
             booking=booking,
-            user=user,
+            user_id=user.pk,
             session=session,
             row=row,
             seat=number,
@@ -384,7 +394,7 @@ def booking_pay(
     *, user: User, booking: Booking, idempotency_key: str, method: str, card_number: str = ""
 ) -> PaymentOutcome:
     """Charge a held booking (its id and session are used) once. A decline is
-    recorded and returned (the hold stays).
+    recorded and returned (the hold stays). ``user`` as for ``ticket_hold``.
 
     The same ``idempotency_key`` returns the first outcome again; concurrent
     calls wait on the booking lock, so money is taken at most once (and the
@@ -410,18 +420,21 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
         # booking lock (a request with the same key that held it is seen).
         with (
             pipeline(),
+            connection.cursor() as c_account,
             connection.cursor() as c_session,
             connection.cursor() as c_booking,
             connection.cursor() as c_replay,
             connection.cursor() as c_tickets,
         ):
+            c_account.execute(ACCOUNT_STATE_SQL, [user.pk])
             c_session.execute(sql["session"], booking_key if by_ticket else session_key)
             c_booking.execute(sql["booking"], [*booking_key, user.pk])
             c_replay.execute(sql["replay"], [user.pk, idempotency_key, PaymentKind.CHARGE])
             c_tickets.execute(sql["tickets"], [*booking_key, user.pk])
-            session_row, row = c_session.fetchone(), c_booking.fetchone()
+            account_row, session_row, row = c_account.fetchone(), c_session.fetchone(), c_booking.fetchone()
             replayed_id, replayed_fingerprint = c_replay.fetchone() or (None, None)
             tickets = [load(Ticket, _TICKET_NAMES, r) for r in c_tickets.fetchall()]
+        check_account(account_row)
         if by_ticket and session_row is None:
             raise BookingNotFound("Ticket not found.")
         session = _session_from_row(session_row)
@@ -458,7 +471,7 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
         )
         payment = Payment(
             booking=booking,
-            user=user,
+            user_id=user.pk,
             kind=PaymentKind.CHARGE,
             amount=amount,
             currency=booking.currency,

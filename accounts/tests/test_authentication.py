@@ -75,3 +75,74 @@ def test_a_validated_token_is_remembered_until_it_expires(customer, monkeypatch)
     auth.get_validated_token(raw)
     assert len(checks) == 3  # past its expiry, checked again (and simplejwt decides)
     authentication._VALIDATED.clear()
+
+
+# --- Holds and payments: the token checked first, the account by the service -----
+
+CARD = {"payment_method": "card", "card_number": "4242424242424242"}
+
+
+def test_holds_and_payments_read_the_account_in_the_services_transaction(customer, session):
+    from accounts.authentication import TokenUserJWTAuthentication
+    from booking.api.views import TicketViewSet
+
+    client = _bearer(customer)
+    hold = client.post("/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 1, "seat": 1}]}, format="json")
+    assert hold.status_code == 201 and hold.json()["tickets"][0]["status"] == "reserved"
+    ticket = hold.json()["tickets"][0]["id"]
+    paid = client.post(f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    assert paid.status_code == 200 and paid.json()["status"] == "paid"
+
+    def authenticators(method, action):
+        view = TicketViewSet()
+        view.action_map, view.request = {method: action}, type("R", (), {"method": method.upper()})()
+        return [type(a) for a in view.get_authenticators()]
+
+    assert authenticators("post", "create") == [TokenUserJWTAuthentication]
+    assert authenticators("post", "pay") == [TokenUserJWTAuthentication]
+    assert TokenUserJWTAuthentication not in authenticators("get", "list")  # everything else reads the user
+    assert TokenUserJWTAuthentication not in authenticators("post", "cancel")
+
+
+def test_a_deactivated_account_can_neither_hold_nor_pay_and_nothing_is_written(customer, session):
+    from booking.models import Booking, Payment, Ticket
+    from booking.services import ticket_hold
+
+    held = ticket_hold(user=customer, session_id=session.pk, seats=[(2, 2)]).ticket_list[0]
+    client = _bearer(customer)
+    User.objects.filter(pk=customer.pk).update(is_active=False)
+
+    hold = client.post("/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 1, "seat": 2}]}, format="json")
+    paid = client.post(f"/api/v1/tickets/{held.pk}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY="k2")
+    for response in (hold, paid):
+        assert response.status_code == 401, response.content[:200]
+        assert response.json()["code"] == "user_inactive" and response["WWW-Authenticate"].startswith("Bearer")
+    assert Booking.objects.count() == 1 and Payment.objects.count() == 0
+    assert list(Ticket.objects.values_list("row", "seat", "status")) == [(2, 2, "reserved")]
+
+
+def test_a_token_of_a_deleted_account_cannot_hold(customer, session):
+    token = AccessToken.for_user(customer)
+    token["user_id"] = 10**9
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post("/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 1, "seat": 3}]}, format="json")
+    assert response.status_code == 401 and response.json()["code"] == "user_not_found"
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {str(AccessToken.for_user(customer))[:-3]}abc")
+    forged = client.post("/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 1, "seat": 3}]}, format="json")
+    assert forged.status_code == 401 and forged.json()["code"] == "token_not_valid"
+
+
+def test_the_token_only_authentication_refuses_to_skip_a_revocation_check(settings):
+    from django.core.exceptions import ImproperlyConfigured
+    from rest_framework_simplejwt import settings as simplejwt_settings
+
+    from accounts.authentication import TokenUserJWTAuthentication
+
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "CHECK_REVOKE_TOKEN": True}
+    try:
+        assert simplejwt_settings.api_settings.CHECK_REVOKE_TOKEN
+        with pytest.raises(ImproperlyConfigured):
+            TokenUserJWTAuthentication()
+    finally:
+        settings.SIMPLE_JWT = {k: v for k, v in settings.SIMPLE_JWT.items() if k != "CHECK_REVOKE_TOKEN"}

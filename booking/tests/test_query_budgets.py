@@ -3,6 +3,8 @@
 import uuid
 
 import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
 
 from booking import services
 
@@ -11,20 +13,21 @@ CARD = {"payment_method": "card", "card_number": "4242424242424242"}
 
 
 @pytest.mark.parametrize("seats", [[(2, 1)], [(3, 1), (3, 2), (3, 3), (3, 4)]])
-def test_hold_and_pay_take_a_fixed_number_of_queries(customer_client, session, seats, django_assert_max_num_queries):
+def test_hold_and_pay_take_a_fixed_number_of_queries(customer, session, seats, django_assert_max_num_queries):
+    client = APIClient()  # as a buyer's app calls: the token is checked, the account read once
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(customer)}")
     body = {"session": session.pk, "seats": [{"row": r, "seat": s} for r, s in seats]}
-    # Savepoint, session lock, the seats' tickets, booking, tickets, release; plus
-    # the hall's layout the first time this process sees it.
-    with django_assert_max_num_queries(7):
-        hold = customer_client.post("/api/v1/tickets/", body, format="json")
+    # Savepoint; the account, the session lock, the seats' tickets (one round trip
+    # on PostgreSQL); booking, tickets (one more); release; plus the hall's
+    # layout the first time this process sees it.
+    with django_assert_max_num_queries(8):
+        hold = client.post("/api/v1/tickets/", body, format="json")
     assert hold.status_code == 201
     ticket = hold.json()["tickets"][0]["id"]
-    # Savepoint; session, booking, idempotency record, tickets (one round trip on
-    # PostgreSQL); four updates and the payment (one more); release.
-    with django_assert_max_num_queries(11):
-        paid = customer_client.post(
-            f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
-        )
+    # Savepoint; the account, session, booking, idempotency record, tickets (one
+    # round trip); four updates and the payment (one more); release.
+    with django_assert_max_num_queries(12):
+        paid = client.post(f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
     assert paid.status_code == 200 and {t["status"] for t in paid.json()["tickets"]} == {"paid"}
 
 
@@ -66,5 +69,5 @@ def test_seat_map_and_hold_cost_the_same_in_any_hall(
     with django_assert_num_queries(2):  # cold: the session with its hall, and the live tickets
         seats = anon_client.get(f"/api/v1/sessions/{show.pk}/seats/").json()["seats"]
     assert len(seats) == rows * per_row and sum(s["status"] == "held" for s in seats) == 3
-    with django_assert_num_queries(6):  # savepoint, lock, seats' tickets, booking, tickets, release
+    with django_assert_num_queries(7):  # savepoint, account, lock, seats' tickets, booking, tickets, release
         services.ticket_hold(user=customer, session_id=show.pk, seats=[(1, 1), (1, 2)])

@@ -71,7 +71,7 @@ def _first_message(errors: dict) -> str:
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         errors = getattr(exc, "fields", {}) if isinstance(exc, ValidationFailed) else {}
-        return Response(error_body(exc.code, exc.message, errors, exc.extra), status=exc.status_code)
+        return _challenged(Response(error_body(exc.code, exc.message, errors, exc.extra), status=exc.status_code))
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
@@ -98,6 +98,11 @@ def exception_handler(exc, context):
             code = str(detail.get("code", code))
         body = error_body(code, message, details=details)
     response.data = body
+    return _challenged(response)
+
+
+def _challenged(response: Response) -> Response:
+    """A 401 names the scheme to authenticate with."""
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response

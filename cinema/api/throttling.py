@@ -3,11 +3,11 @@
 DRF's ``SimpleRateThrottle`` reads a list of timestamps from the cache and
 writes it back: parallel requests overwrite each other and the limit leaks.
 These throttles count with one atomic increment per request in a fixed window
-(Redis ``SET NX EX`` + ``INCR`` in one MULTI/EXEC round trip when
-``REDIS_URL`` is set; ``cache.add`` + ``cache.incr`` on a lock-guarded dict in
-local memory otherwise), so N parallel
-clients get at most the rate through per window, across every worker that
-shares the cache.
+(a Lua script on Redis — ``INCR``, and ``EXPIRE`` on a window's first count —
+in one round trip for all of a request's limits, when ``REDIS_URL`` is set;
+``cache.add`` + ``cache.incr`` on a lock-guarded dict in local memory
+otherwise), so N parallel clients get at most the rate through per window,
+across every worker that shares the cache.
 """
 
 import time

@@ -56,3 +56,35 @@ def test_a_connection_whose_request_failed_is_checked(checks):
     _new_request()
     connection.close_if_health_check_failed()
     assert checks == [1]
+
+
+def test_statements_and_their_errors_are_counted_as_django_prometheus_counts_them():
+    from django.db import DatabaseError, transaction
+    from django_prometheus.db import errors_total, execute_many_total, execute_total, query_duration_seconds
+
+    def value(metric, *labels, sample="_total"):
+        name = metric._name + sample
+        return sum(
+            s.value
+            for m in metric.labels(*labels).collect()
+            for s in m.samples
+            if s.name == name and s.labels.get("type", labels[-1]) == labels[-1]
+        )
+
+    executed, timed = (
+        value(execute_total, "default", "postgresql"),
+        value(query_duration_seconds, "default", "postgresql", sample="_count"),
+    )
+    failed, many = (
+        value(errors_total, "default", "postgresql", "UndefinedTable"),
+        value(execute_many_total, "default", "postgresql"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.executemany("SELECT %s", [(1,), (2,)])
+    assert value(execute_total, "default", "postgresql") == executed + 3
+    assert value(execute_many_total, "default", "postgresql") == many + 2
+    assert value(query_duration_seconds, "default", "postgresql", sample="_count") == timed + 2
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+    assert value(errors_total, "default", "postgresql", "UndefinedTable") == failed + 1

@@ -36,6 +36,8 @@ def test_the_window_counter_counts_and_always_expires(redis_cache):
     ttl = client.ttl(redis_cache.make_and_validate_key("w"))
     assert 0 < ttl <= 30
     assert redis_cache.get("w") == 5  # readable through the cache as well
+    client.script_flush()  # a restarted Redis forgets the script: it is loaded again
+    assert redis_cache.incr_windows([("w", 30)]) == [6]
 
 
 class _TenPerDay(AtomicRateThrottle):
