@@ -30,7 +30,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -214,6 +214,7 @@ def _occupying_sql(vendor: str, seats: int) -> str:
 
 
 def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tuple[Booking, list[Ticket]]:
+    connection = connections[DEFAULT_DB_ALIAS]  # once: each use of the proxy looks it up
     # The buyer's account, step 1 and one look at the tickets on these seats,
     # sent together; the tickets are locked in id order like every other
     # writer of tickets does. A live one refuses the hold; a lapsed hold frees
@@ -411,6 +412,7 @@ def ticket_pay(
 
 
 def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -> PaymentOutcome:
+    connection = connections[DEFAULT_DB_ALIAS]  # once: each use of the proxy looks it up
     by_ticket = session_key is None
     sql = _pay_statements(connection.vendor, by_ticket)
     prep = connection.ops

@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 
 def delete_or_deactivate(instance: models.Model) -> str:
@@ -25,7 +25,8 @@ def delete_or_deactivate(instance: models.Model) -> str:
 # more than PostgreSQL took to run it. These helpers run hand-written SQL and
 # still go through the fields for conversion both ways (``get_db_prep_save``
 # on the way in, the backend's converters on the way out), so they behave the
-# same on PostgreSQL and SQLite.
+# same on PostgreSQL and SQLite. Each takes the connection once: every use of
+# ``django.db.connection`` (a proxy) looks it up again (about 1 µs each).
 
 _loaders: dict = {}
 _inserts: dict = {}
@@ -34,11 +35,13 @@ _inserts: dict = {}
 def lock_clause(clause: str) -> str:
     """``clause`` (e.g. ``"FOR UPDATE OF b"``) where the database locks rows, else nothing:
     SQLite serialises writers, so there a plain read suffices."""
+    connection = connections[DEFAULT_DB_ALIAS]
     return f" {clause}" if connection.features.has_select_for_update else ""
 
 
 def columns(model, names: list[str], alias: str) -> str:
     """The select list for ``names`` (attnames) of ``model`` under ``alias``."""
+    connection = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
     return ", ".join(f"{alias}.{connection.ops.quote_name(meta.get_field(n).column)}" for n in names)
 
@@ -46,6 +49,7 @@ def columns(model, names: list[str], alias: str) -> str:
 def load(model, names: list[str], row) -> models.Model:
     """A ``model`` instance from the first ``len(names)`` values of a row (in
     the order of ``names``), as the ORM would build it; other fields deferred."""
+    connection = connections[DEFAULT_DB_ALIAS]
     key = (model, tuple(names), connection.vendor)
     plan = _loaders.get(key)
     if plan is None:
@@ -76,6 +80,7 @@ def insert(objs: list[models.Model], *, computed: dict | None = None, later: boo
     row (e.g. the key of a row inserted just before, in the same ``pipeline``).
     With ``later=True`` the keys are read when the returned function is called,
     so the statement can travel in a ``pipeline`` with others."""
+    connection = connections[DEFAULT_DB_ALIAS]
     model = type(objs[0])
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
@@ -96,7 +101,8 @@ def insert(objs: list[models.Model], *, computed: dict | None = None, later: boo
             if f.attname in computed:
                 params += computed[f.attname][1]
             else:
-                params.append(f.get_db_prep_save(f.pre_save(obj, add=True), connection))
+                value = f.pre_save(obj, add=True)
+                params.append(None if value is None else f.get_db_prep_save(value, connection))
     cursor = connection.cursor()
     cursor.execute(head + ", ".join([values] * len(objs)) + returning, params)
 
@@ -121,6 +127,7 @@ def pipeline():
     with its own snapshot, so a statement sees what the locks taken by the ones
     before it waited for. Give each statement whose rows you read its own
     cursor; fetching syncs. Elsewhere statements simply run one by one."""
+    connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         yield
         return
@@ -139,6 +146,7 @@ def commit_with_batch() -> None:
     on-commit hooks. A failed commit raises here, inside the block, which
     then rolls back as usual. Inside an enclosing transaction nothing is sent:
     committing is the enclosing block's business."""
+    connection = connections[DEFAULT_DB_ALIAS]
     outermost = connection.in_atomic_block and len(connection.atomic_blocks) == 1 and not connection.savepoint_ids
     if connection.vendor == "postgresql" and outermost and not connection.needs_rollback:
         with connection.cursor() as cursor:
@@ -147,6 +155,7 @@ def commit_with_batch() -> None:
 
 def execute(sql: str, params) -> int:
     """Run one statement; returns the number of rows it touched."""
+    connection = connections[DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

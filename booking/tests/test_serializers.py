@@ -52,3 +52,86 @@ def test_hand_rendering_matches_the_declared_fields(customer, session, movie):
     assert BookingSerializer(vladivostok).data["tickets"][0]["starts_at"].endswith("+10:00")
     refunded = BookingSerializer(moscow).data["tickets"]
     assert [t["status"] for t in refunded] == ["paid", "refunded"] and refunded[1]["refund_amount"] == "400.00"
+
+
+# --- Requests: the fast path for plain input gives what the declared fields give ---
+
+_CARD = "4242424242424242"
+HOLDS = [
+    {"session": 7, "seats": [{"row": 1, "seat": 2}]},
+    {"session": 2**62, "seats": [{"row": 10_000, "seat": 1}, {"row": 3, "seat": 3}]},
+    {"session": 7, "seats": [{"row": 1, "seat": 2}] * 100},
+    {"session": "7", "seats": [{"row": "1", "seat": 2}]},  # strings: the fields' path
+    {"session": 7, "seats": [{"row": 1, "seat": 2, "x": 1}]},  # an extra key: the fields' path
+    {"session": 7, "seats": [{"row": 1.0, "seat": 2}]},
+    {"session": 0, "seats": [{"row": 1, "seat": 2}]},
+    {"session": 2**62 + 1, "seats": [{"row": 1, "seat": 2}]},
+    {"session": True, "seats": [{"row": 1, "seat": 2}]},
+    {"session": 7, "seats": [{"row": 0, "seat": 2}]},
+    {"session": 7, "seats": [{"row": 1, "seat": 10_001}]},
+    {"session": 7, "seats": []},
+    {"session": 7, "seats": [{"row": 1, "seat": 2}] * 101},
+    {"session": 7, "seats": {"row": 1, "seat": 2}},
+    {"session": 7},
+    {"seats": [{"row": 1, "seat": 2}]},
+    {"session": None, "seats": None},
+    [],
+    "text",
+]
+PAYS = [
+    {"payment_method": "card", "card_number": _CARD},
+    {"card_number": "4242 4242 4242 4242"},
+    {"payment_method": "cash"},
+    {"payment_method": "cash", "card_number": ""},
+    {},
+    {"payment_method": "card"},
+    {"payment_method": "card", "card_number": ""},
+    {"payment_method": "card", "card_number": f" {_CARD} "},
+    {"payment_method": "card", "card_number": "4242"},
+    {"payment_method": "card", "card_number": 4242424242424242},
+    {"payment_method": "bitcoin", "card_number": _CARD},
+    {"payment_method": "", "card_number": _CARD},
+    {"payment_method": None},
+    {"payment_method": "card", "card_number": _CARD, "extra": 1},
+    ["card"],
+]
+
+
+def _both(serializer_class, data):
+    """(valid, validated data or errors) by the serializer, and by its declared fields alone."""
+
+    class Fields(serializer_class):
+        run_validation = serializers.Serializer.run_validation  # DRF's own, field by field
+
+    results = []
+    for cls in (serializer_class, Fields):
+        s = cls(data=data)
+        valid = s.is_valid()
+        results.append((valid, s.validated_data if valid else s.errors))
+    return results
+
+
+@pytest.mark.parametrize("data", HOLDS)
+def test_hold_requests_validate_as_their_declared_fields_do(data):
+    from booking.api.serializers import HoldRequestSerializer
+
+    fast, fields = _both(HoldRequestSerializer, data)
+    assert fast == fields
+
+
+@pytest.mark.parametrize("data", PAYS)
+def test_pay_requests_validate_as_their_declared_fields_do(data):
+    from booking.api.serializers import PayRequestSerializer
+
+    fast, fields = _both(PayRequestSerializer, data)
+    assert fast == fields
+
+
+def test_plain_requests_never_build_the_fields():
+    from booking.api.serializers import HoldRequestSerializer, PayRequestSerializer
+
+    for cls, data in [(HoldRequestSerializer, d) for d in HOLDS[:3]] + [(PayRequestSerializer, d) for d in PAYS[:4]]:
+        s = cls(data=data)
+        assert s.is_valid() and "fields" not in vars(s), data  # DRF caches the built fields there
+    s = HoldRequestSerializer(data=HOLDS[3])
+    assert s.is_valid() and "fields" in vars(s)  # the other path, for the check above to mean something
