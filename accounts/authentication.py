@@ -21,6 +21,7 @@ from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 from accounts.errors import AccountNotFound, AccountUnusable
 from accounts.models import User
@@ -116,7 +117,13 @@ class TokenUserJWTAuthentication(JWTAuthentication, JWTStatelessUserAuthenticati
         if simplejwt_settings.api_settings.CHECK_REVOKE_TOKEN:
             raise ImproperlyConfigured("CHECK_REVOKE_TOKEN needs the user read: use JWTAuthentication.")
 
-    get_user = JWTStatelessUserAuthentication.get_user
+    def get_user(self, validated_token):
+        user = JWTStatelessUserAuthentication.get_user(self, validated_token)
+        try:
+            vars(user)["id"] = int(user.id)  # the claim as the key it names (TokenUser.id is a cached property)
+        except (TypeError, ValueError):
+            raise InvalidToken("Token contained no recognizable user identification") from None
+        return user
 
 
 class JWTScheme(SimpleJWTScheme):

@@ -63,7 +63,7 @@ from booking.models import (
 from booking.payments import get_gateway
 from booking.selectors import seat_map_changed
 from catalog.models import Movie
-from cinema.db import columns, commit_with_batch, execute, insert, load, lock_clause, pipeline
+from cinema.db import columns, commit_with_batch, execute, insert, insert_with_parent, load, lock_clause, pipeline
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
 from venues.layout import describe_seats, hall_seats
@@ -283,18 +283,12 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
         )
         for index, ((row, number), price) in enumerate(zip(seats, prices, strict=True), start=1)
     ]
-    # The booking and its tickets in one round trip: the tickets find the new
-    # booking's key by its reference.
+    # The booking and its tickets (one statement on PostgreSQL) and the commit,
+    # in one round trip.
     with pipeline():
-        booking_written = insert([booking], later=True)
-        tickets_written = insert(
-            tickets,
-            computed={"booking_id": ("(SELECT id FROM booking_booking WHERE reference = %s)", [booking.reference])},
-            later=True,
-        )
+        written = insert_with_parent(booking, tickets, link="booking_id", unique="reference")
         commit_with_batch()
-        booking_written()
-        tickets_written()
+        written()
     for ticket in tickets:
         ticket.booking = booking
     metrics.count(metrics.holds_created)
@@ -493,17 +487,23 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
             return PaymentOutcome(booking=booking, payment=payment, replayed=False)
 
         at, total, sold = prep.adapt_datetimefield_value(now), prep.adapt_decimalfield_value(amount), len(held)
-        with pipeline(), connection.cursor() as cursor:  # the writes, sent together
-            cursor.execute(
-                sql["tickets_paid"],
-                [TicketStatus.PAID, at, method, result.reference, at, booking.pk, TicketStatus.RESERVED],
+        # The writes in protocol order, then the payment (one statement on
+        # PostgreSQL), and the commit: one round trip. Every row they update is
+        # locked above or exists for sure, so none matches no row.
+        with pipeline():
+            payment_written = insert(
+                [payment],
+                after=[
+                    (
+                        sql["tickets_paid"],
+                        [TicketStatus.PAID, at, method, result.reference, at, booking.pk, TicketStatus.RESERVED],
+                    ),
+                    (sql["booking_paid"], [BookingStatus.PAID, total, at, method, result.reference, at, booking.pk]),
+                    (sql["session_sold"], [sold, sold, session.pk]),
+                    (sql["user_spent"], [total, sold, int(amount // 100), user.pk]),
+                ],
+                later=True,
             )
-            cursor.execute(
-                sql["booking_paid"], [BookingStatus.PAID, total, at, method, result.reference, at, booking.pk]
-            )
-            cursor.execute(sql["session_sold"], [sold, sold, session.pk])
-            cursor.execute(sql["user_spent"], [total, sold, int(amount // 100), user.pk])
-            payment_written = insert([payment], later=True)
             commit_with_batch()
             payment_written()  # reading its new key ends the batch
         paid = {

@@ -71,7 +71,14 @@ def load(model, names: list[str], row) -> models.Model:
     return model.from_db(connection.alias, ordered_names, values)
 
 
-def insert(objs: list[models.Model], *, computed: dict | None = None, later: bool = False):
+def insert(
+    objs: list[models.Model],
+    *,
+    computed: dict | None = None,
+    later: bool = False,
+    after: list[tuple[str, list]] = (),
+    returning: tuple[str, ...] = (),
+):
     """INSERT new instances of one model in one statement and set their primary keys.
 
     What ``bulk_create`` does for a model with an auto primary key, without the
@@ -79,22 +86,73 @@ def insert(objs: list[models.Model], *, computed: dict | None = None, later: boo
     field's attname to ``(sql, params)`` that the database works out for every
     row (e.g. the key of a row inserted just before, in the same ``pipeline``).
     With ``later=True`` the keys are read when the returned function is called,
-    so the statement can travel in a ``pipeline`` with others."""
+    so the statement can travel in a ``pipeline`` with others. ``returning``
+    names more attnames to read back from the new rows.
+
+    ``after``: writes to make first, in this order — ``(sql, params)`` of
+    UPDATEs whose text ends with their WHERE clause. On PostgreSQL they travel
+    in the INSERT's statement, as a ``WITH`` whose every write reads the one
+    before it (``EXISTS``), which PostgreSQL therefore runs first: their rows
+    are locked in the order given, as if they were sent one by one (a write
+    that matches no row stops the ones after it). Elsewhere they are run one
+    by one before the INSERT."""
     connection = connections[DEFAULT_DB_ALIAS]
+    prefix, params = _writes_first(after, connection)
+    sql, insert_params = _insert_statement(objs, computed or {}, returning, connection)
+    return _run_insert(objs, prefix + sql, params + insert_params, returning, later, connection)
+
+
+def insert_with_parent(parent: models.Model, children: list[models.Model], *, link: str, unique: str):
+    """INSERT ``parent`` and its ``children`` (whose ``link`` attname holds the
+    parent's key) and set every key: in one statement on PostgreSQL (a WITH
+    that inserts the parent), in two elsewhere (the children find the parent
+    by its ``unique`` field, already set). Like ``insert(later=True)``:
+    returns the function that reads the keys."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote, meta = connection.ops.quote_name, parent._meta
+    if connection.vendor != "postgresql":
+        column = quote(meta.get_field(unique).column)
+        found = f"(SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} WHERE {column} = %s)"
+        parent_written = insert([parent], later=True)
+        children_written = insert(children, computed={link: (found, [getattr(parent, unique)])}, later=True)
+
+        def fetch_both() -> None:
+            parent_written()
+            children_written()
+            for child in children:
+                setattr(child, link, parent.pk)
+
+        return fetch_both
+    parent_sql, params = _insert_statement([parent], {}, (), connection)
+    new_parent_key = (f"(SELECT {quote(meta.pk.column)} FROM new_parent)", [])
+    sql, children_params = _insert_statement(children, {link: new_parent_key}, (link,), connection)
+    fetch_children = _run_insert(
+        children, f"WITH new_parent AS ({parent_sql}) {sql}", params + children_params, (link,), True, connection
+    )
+
+    def fetch() -> None:
+        fetch_children()
+        parent.pk = getattr(children[0], link)
+        parent._state.adding = False
+        parent._state.db = connection.alias
+
+    return fetch
+
+
+def _insert_statement(objs, computed: dict, returning: tuple, connection) -> tuple[str, list]:
     model = type(objs[0])
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    computed = computed or {}
-    key = (model, connection.vendor, tuple((name, sql) for name, (sql, _) in sorted(computed.items())))
+    key = (model, connection.vendor, tuple((name, sql) for name, (sql, _) in sorted(computed.items())), returning)
     sql = _inserts.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         sql = _inserts[key] = (
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ",
             "(" + ", ".join(computed[f.attname][0] if f.attname in computed else "%s" for f in fields) + ")",
-            f" RETURNING {quote(meta.pk.column)}",
+            " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in (meta.pk.attname, *returning)),
         )
-    head, values, returning = sql
+    head, values, returned = sql
     params = []
     for obj in objs:
         for f in fields:
@@ -103,13 +161,19 @@ def insert(objs: list[models.Model], *, computed: dict | None = None, later: boo
             else:
                 value = f.pre_save(obj, add=True)
                 params.append(None if value is None else f.get_db_prep_save(value, connection))
+    return head + ", ".join([values] * len(objs)) + returned, params
+
+
+def _run_insert(objs, sql: str, params: list, returning: tuple, later: bool, connection):
     cursor = connection.cursor()
-    cursor.execute(head + ", ".join([values] * len(objs)) + returning, params)
+    cursor.execute(sql, params)
 
     def fetch() -> None:
         with cursor:
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            for obj, (pk, *more) in zip(objs, cursor.fetchall(), strict=True):
                 obj.pk = pk
+                for name, value in zip(returning, more, strict=True):
+                    setattr(obj, name, value)
                 obj._state.adding = False
                 obj._state.db = connection.alias
 
@@ -117,6 +181,24 @@ def insert(objs: list[models.Model], *, computed: dict | None = None, later: boo
         return fetch
     fetch()
     return None
+
+
+def _writes_first(writes, connection) -> tuple[str, list]:
+    """``insert``'s ``after``: the WITH clause and its params (PostgreSQL), or
+    the writes run now and nothing to put before the INSERT."""
+    if not writes:
+        return "", []
+    if connection.vendor != "postgresql":
+        for sql, params in writes:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+        return "", []
+    parts, params = [], []
+    for index, (sql, write_params) in enumerate(writes):
+        waits = f" AND EXISTS (SELECT FROM write_{index - 1})" if index else ""
+        parts.append(f"write_{index} AS ({sql}{waits} RETURNING 1)")
+        params += write_params
+    return "WITH " + ", ".join(parts) + " ", params
 
 
 @contextmanager

@@ -131,6 +131,10 @@ def test_a_token_of_a_deleted_account_cannot_hold(customer, session):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {str(AccessToken.for_user(customer))[:-3]}abc")
     forged = client.post("/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 1, "seat": 3}]}, format="json")
     assert forged.status_code == 401 and forged.json()["code"] == "token_not_valid"
+    token["user_id"] = "not-a-number"
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    odd = client.post("/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 1, "seat": 3}]}, format="json")
+    assert odd.status_code == 401 and odd.json()["code"] == "token_not_valid"
 
 
 def test_the_token_only_authentication_refuses_to_skip_a_revocation_check(settings):

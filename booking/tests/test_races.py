@@ -128,3 +128,45 @@ def test_session_cancel_racing_holds_leaves_no_live_ticket(session):
     results = race(work)
     assert not any(isinstance(r, Exception) and not isinstance(r, ApplicationError) for r in results), results
     assert not Ticket.objects.filter(session=session).live().exists()
+
+
+def test_a_payment_takes_the_session_counter_before_the_buyers(session):
+    """The payment's writes travel as one statement; the protocol's order (session,
+    then user) still holds: while another transaction holds the session row, the
+    payment waits there and has not touched the buyer's row."""
+    import psycopg
+
+    user = make_user("ordered@example.com")
+    booking = services.ticket_hold(user=user, session_id=session.pk, seats=[(2, 4)])
+    params = {k: v for k, v in connection.get_connection_params().items() if k not in ("cursor_factory", "context")}
+    blocker = psycopg.connect(**params)
+    blocker.execute("SELECT 1 FROM scheduling_session WHERE id = %s FOR NO KEY UPDATE", [session.pk])
+    outcome = []
+
+    def pay():
+        try:
+            outcome.append(
+                services.booking_pay(
+                    user=user, booking=booking, idempotency_key="o", method="card", card_number="4242424242424242"
+                )
+            )
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=pay)
+    thread.start()
+    try:
+        with psycopg.connect(**params, autocommit=True) as probe:
+            waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            while not probe.execute(waiting).fetchone()[0]:  # PostgreSQL says when the payment waits: no sleeping
+                assert thread.is_alive(), "the payment finished without waiting for the session row"
+            with probe.transaction():
+                probe.execute("SELECT 1 FROM accounts_user WHERE id = %s FOR NO KEY UPDATE NOWAIT", [user.pk])  # free
+    finally:
+        blocker.rollback()
+        blocker.close()
+        thread.join(timeout=60)
+    assert outcome and outcome[0].approved
+    user.refresh_from_db()
+    session.refresh_from_db()
+    assert user.tickets_purchased == 1 and session.seats_sold == 1

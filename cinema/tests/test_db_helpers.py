@@ -106,3 +106,50 @@ def test_commit_with_batch_commits_only_the_outermost_block_and_its_hooks_still_
             assert status() != TransactionStatus.IDLE
     booking = services.ticket_hold(user=customer, session_id=session.pk, seats=[(1, 1)])
     assert Booking.objects.filter(pk=booking.pk).exists() and status() == TransactionStatus.IDLE
+
+
+def test_a_parent_and_its_children_are_inserted_together(customer, session, django_assert_num_queries):
+    from cinema.db import insert_with_parent
+
+    until = timezone.now() + timedelta(minutes=10)
+    booking = Booking(reference="FAMILY1", user=customer, session=session, total=Decimal("20"), reserved_until=until)
+    tickets = [
+        Ticket(
+            number=f"FAMILY1-{n}",
+            user=customer,
+            session=session,
+            row=6,
+            seat=n,
+            category="standard",
+            price=Decimal("10"),
+            status="reserved",
+            reserved_until=until,
+            qr_secret=f"s{n}",
+        )
+        for n in (1, 2)
+    ]
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        insert_with_parent(booking, tickets, link="booking_id", unique="reference")()
+    assert booking.pk and all(t.booking_id == booking.pk and t.pk for t in tickets)
+    stored = Booking.objects.get(reference="FAMILY1")
+    assert stored.pk == booking.pk and sorted(stored.tickets.values_list("seat", flat=True)) == [1, 2]
+
+
+def test_writes_made_first_travel_with_the_insert_in_their_order(customer, session, django_assert_num_queries):
+    until = timezone.now() + timedelta(minutes=10)
+    booking = Booking(reference="AFTER1", user=customer, session=session, total=Decimal("5"), reserved_until=until)
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        insert(
+            [booking],
+            after=[
+                (
+                    "UPDATE scheduling_session SET seats_sold = seats_sold + %s, "
+                    "seats_available = seats_available - %s WHERE id = %s",
+                    [1, 1, session.pk],
+                ),
+                ("UPDATE accounts_user SET tickets_purchased = tickets_purchased + %s WHERE id = %s", [1, customer.pk]),
+            ],
+        )
+    session.refresh_from_db()
+    customer.refresh_from_db()
+    assert booking.pk and session.seats_sold == 1 and customer.tickets_purchased == 1
