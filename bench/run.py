@@ -73,7 +73,9 @@ def db_queries():
 
 
 def cpu_seconds(master_pid):
-    """CPU time used so far by the app (gunicorn and its workers), PostgreSQL and Redis."""
+    """CPU time used so far by the app (gunicorn and its workers), PostgreSQL and Redis,
+    including processes that have exited (a recycled worker, a closed connection's
+    backend): their parents count them once they are reaped."""
     tick = os.sysconf("SC_CLK_TCK")
 
     def used(pids):
@@ -83,7 +85,7 @@ def cpu_seconds(master_pid):
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:  # gone meanwhile
                 continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, and of reaped children cutime, cstime
         return total / tick
 
     def pids(*args):
