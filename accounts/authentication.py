@@ -8,8 +8,8 @@ token was issued.
 
 Holds and payments authenticate with ``TokenUserJWTAuthentication``:
 the token is checked, and the service makes the account checks itself
-(``ACCOUNT_STATE_SQL``, ``check_account``) in the round trip that takes its
-first locks, inside its transaction — one round trip fewer on the booking path.
+(``ACCOUNT_ACTIVE_SQL``, ``check_account``) in the statement that takes its
+first lock, inside its transaction — one round trip fewer on the booking path.
 """
 
 import functools
@@ -93,15 +93,16 @@ class _Users:
 _USERS = _Users()
 
 
-# The account as a service checks it, sent with the service's first statements.
-ACCOUNT_STATE_SQL = f"SELECT is_active FROM {User._meta.db_table} WHERE id = %s"
+# The account as a service checks it: a column its first statement selects
+# (params: the user id); NULL when there is no such user.
+ACCOUNT_ACTIVE_SQL = f"(SELECT is_active FROM {User._meta.db_table} WHERE id = %s)"
 
 
-def check_account(row) -> None:
-    """simplejwt's checks of the user, on the row ``ACCOUNT_STATE_SQL`` returned."""
-    if row is None:
+def check_account(active) -> None:
+    """simplejwt's checks of the user, on the value ``ACCOUNT_ACTIVE_SQL`` gave."""
+    if active is None:
         raise AccountNotFound()
-    if not row[0]:
+    if not active:
         raise AccountUnusable()
 
 

@@ -35,7 +35,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from accounts.authentication import ACCOUNT_STATE_SQL, check_account
+from accounts.authentication import ACCOUNT_ACTIVE_SQL, check_account
 from accounts.models import User
 from booking import metrics, tokens
 from booking.errors import (
@@ -98,10 +98,12 @@ _SESSION_FIELDS = (
 _SESSION_NAMES = ["id", *(Session._meta.get_field(name).attname for name in _SESSION_FIELDS)]
 
 
-def _lock_sql(clause: str, session_id: str = "%s") -> str:
+def _lock_sql(clause: str, session_id: str = "%s", *, account: bool = False) -> str:
+    """The session lock; with ``account``, the buyer's account state as a last
+    column (its param, the user id, comes before the session's)."""
     return f"""
         SELECT {columns(Session, _SESSION_NAMES, "s")},
-               h.name, h.updated_at, c.id, c.name, c.timezone, m.title
+               h.name, h.updated_at, c.id, c.name, c.timezone, m.title{", " + ACCOUNT_ACTIVE_SQL if account else ""}
         FROM scheduling_session s
         JOIN venues_hall h ON h.id = s.hall_id
         JOIN venues_cinema c ON c.id = h.cinema_id
@@ -122,20 +124,20 @@ def _lock_session(session_id: int, *, exclusive: bool = False) -> Session:
         return _session_from_row(cursor.fetchone())
 
 
-def _session_lock_sql(exclusive: bool = False) -> str:
-    return _session_lock_sql_for(connection.vendor, exclusive)
+def _session_lock_sql(exclusive: bool = False, *, account: bool = False) -> str:
+    return _session_lock_sql_for(connection.vendor, exclusive, account)
 
 
 @functools.cache
-def _session_lock_sql_for(vendor: str, exclusive: bool) -> str:  # written once per database vendor
-    return _lock_sql("FOR UPDATE OF s" if exclusive else "FOR KEY SHARE OF s")
+def _session_lock_sql_for(vendor: str, exclusive: bool, account: bool) -> str:  # written once per database vendor
+    return _lock_sql("FOR UPDATE OF s" if exclusive else "FOR KEY SHARE OF s", account=account)
 
 
 def _session_from_row(row) -> Session:
     if row is None:
         raise BookingNotFound("Session not found.")
     session = load(Session, _SESSION_NAMES, row)
-    hall_name, hall_updated, cinema_id, cinema_name, tz, title = row[len(_SESSION_NAMES) :]
+    hall_name, hall_updated, cinema_id, cinema_name, tz, title = row[len(_SESSION_NAMES) : len(_SESSION_NAMES) + 6]
     session.hall = load(
         Hall, ["id", "cinema_id", "name", "updated_at"], [session.hall_id, cinema_id, hall_name, hall_updated]
     )
@@ -215,26 +217,20 @@ def _occupying_sql(vendor: str, seats: int) -> str:
 
 def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tuple[Booking, list[Ticket]]:
     connection = connections[DEFAULT_DB_ALIAS]  # once: each use of the proxy looks it up
-    # The buyer's account, step 1 and one look at the tickets on these seats,
-    # sent together; the tickets are locked in id order like every other
+    # Step 1 (with the buyer's account) and one look at the tickets on these
+    # seats, sent together; the tickets are locked in id order like every other
     # writer of tickets does. A live one refuses the hold; a lapsed hold frees
     # its seat at once and is retired before the seat is taken.
-    with (
-        pipeline(),
-        connection.cursor() as c_account,
-        connection.cursor() as c_session,
-        connection.cursor() as c_seats,
-    ):
-        c_account.execute(ACCOUNT_STATE_SQL, [user.pk])
-        c_session.execute(_session_lock_sql(), [session_id])
+    with pipeline(), connection.cursor() as c_session, connection.cursor() as c_seats:
+        c_session.execute(_session_lock_sql(account=True), [user.pk, session_id])
         c_seats.execute(
             _occupying_sql(connection.vendor, len(seats)),
             [session_id, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
         )
-        account_row, session_row = c_account.fetchone(), c_session.fetchone()
+        session_row = c_session.fetchone()
         occupying = [load(Ticket, _OCCUPYING_NAMES, row) for row in c_seats.fetchall()]
-    check_account(account_row)
     session = _session_from_row(session_row)
+    check_account(session_row[-1])
     problem = sales_problem(session, now)
     if problem:
         raise SalesClosed(problem)
@@ -352,7 +348,9 @@ def _pay_statements(vendor: str, by_ticket: bool) -> dict[str, str]:
     booking_id = _OF_TICKET.format("booking_id") if by_ticket else "%s"
     return {
         # Step 1.
-        "session": _lock_sql("FOR KEY SHARE OF s", _OF_TICKET.format("session_id") if by_ticket else "%s"),
+        "session": _lock_sql(
+            "FOR KEY SHARE OF s", _OF_TICKET.format("session_id") if by_ticket else "%s", account=True
+        ),
         # Step 2.
         "booking": f"""
             SELECT {columns(Booking, _BOOKING_NAMES, "b")} FROM booking_booking b
@@ -416,24 +414,22 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
         # booking lock (a request with the same key that held it is seen).
         with (
             pipeline(),
-            connection.cursor() as c_account,
             connection.cursor() as c_session,
             connection.cursor() as c_booking,
             connection.cursor() as c_replay,
             connection.cursor() as c_tickets,
         ):
-            c_account.execute(ACCOUNT_STATE_SQL, [user.pk])
-            c_session.execute(sql["session"], booking_key if by_ticket else session_key)
+            c_session.execute(sql["session"], [user.pk, *(booking_key if by_ticket else session_key)])
             c_booking.execute(sql["booking"], [*booking_key, user.pk])
             c_replay.execute(sql["replay"], [user.pk, idempotency_key, PaymentKind.CHARGE])
             c_tickets.execute(sql["tickets"], [*booking_key, user.pk])
-            account_row, session_row, row = c_account.fetchone(), c_session.fetchone(), c_booking.fetchone()
+            session_row, row = c_session.fetchone(), c_booking.fetchone()
             replayed_id, replayed_fingerprint = c_replay.fetchone() or (None, None)
             tickets = [load(Ticket, _TICKET_NAMES, r) for r in c_tickets.fetchall()]
-        check_account(account_row)
         if by_ticket and session_row is None:
             raise BookingNotFound("Ticket not found.")
         session = _session_from_row(session_row)
+        check_account(session_row[-1])
         if row is None:
             raise BookingNotFound("Booking not found.")
         if not idempotency_key or len(idempotency_key) > 255:  # after "not found": not yours is 404 either way

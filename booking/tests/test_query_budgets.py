@@ -18,18 +18,18 @@ def test_hold_and_pay_take_a_fixed_number_of_queries(customer, session, seats, d
     client = APIClient()  # as a buyer's app calls: the token is checked, the account read once
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(customer)}")
     body = {"session": session.pk, "seats": [{"row": r, "seat": s} for r, s in seats]}
-    # Savepoint; the account, the session lock, the seats' tickets (one round trip
-    # on PostgreSQL); booking and tickets (one statement on PostgreSQL, two
-    # elsewhere); release; plus the hall's layout the first time this process sees it.
+    # Savepoint; the session lock (with the account), the seats' tickets (one
+    # round trip on PostgreSQL); booking and tickets (one statement on PostgreSQL,
+    # two elsewhere); release; plus the hall's layout the first time this process sees it.
     postgres = connection.vendor == "postgresql"
-    with django_assert_max_num_queries(7 if postgres else 8):
+    with django_assert_max_num_queries(6 if postgres else 7):
         hold = client.post("/api/v1/tickets/", body, format="json")
     assert hold.status_code == 201
     ticket = hold.json()["tickets"][0]["id"]
-    # Savepoint; the account, session, booking, idempotency record, tickets (one
-    # round trip); four updates and the payment (one statement on PostgreSQL,
-    # five elsewhere); release.
-    with django_assert_max_num_queries(8 if postgres else 12):
+    # Savepoint; session (with the account), booking, idempotency record, tickets
+    # (one round trip); four updates and the payment (one statement on
+    # PostgreSQL, five elsewhere); release.
+    with django_assert_max_num_queries(7 if postgres else 11):
         paid = client.post(f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
     assert paid.status_code == 200 and {t["status"] for t in paid.json()["tickets"]} == {"paid"}
 
@@ -72,7 +72,7 @@ def test_seat_map_and_hold_cost_the_same_in_any_hall(
     with django_assert_num_queries(2):  # cold: the session with its hall, and the live tickets
         seats = anon_client.get(f"/api/v1/sessions/{show.pk}/seats/").json()["seats"]
     assert len(seats) == rows * per_row and sum(s["status"] == "held" for s in seats) == 3
-    # Savepoint, account, lock, seats' tickets, booking and tickets (one statement
-    # on PostgreSQL, two elsewhere), release.
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 7):
+    # Savepoint, lock (with the account), seats' tickets, booking and tickets (one
+    # statement on PostgreSQL, two elsewhere), release.
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 6):
         services.ticket_hold(user=customer, session_id=show.pk, seats=[(1, 1), (1, 2)])
