@@ -288,7 +288,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     for ticket in tickets:
         ticket.booking = booking
     metrics.count(metrics.holds_created)
-    seat_map_changed(session.pk)
+    seat_map_changed(session.pk, seats_freed=False)
     metrics.count(metrics.seats_held, len(seats))
     return booking, tickets
 
@@ -524,7 +524,7 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
             updated_at=now,
         )
         metrics.count(metrics.tickets_sold, sold)
-        seat_map_changed(session.pk)
+        seat_map_changed(session.pk, seats_freed=False)
     logger.info("booking paid", extra={"event": "booking_paid", "booking": booking.reference, "amount": str(amount)})
     return PaymentOutcome(booking=booking, payment=payment, replayed=False)
 
