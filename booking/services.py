@@ -355,15 +355,14 @@ def _pay_statements(vendor: str, by_ticket: bool) -> dict[str, str]:
         "booking": f"""
             SELECT {columns(Booking, _BOOKING_NAMES, "b")} FROM booking_booking b
             WHERE b.id = {booking_id} AND b.user_id = %s{lock_clause("FOR UPDATE")}""",
-        # Read after the lock, as a statement of its own: a request with the same
-        # key that held the lock before us is visible only to a later statement.
-        "replay": """
-            SELECT id, request_fingerprint FROM booking_payment
-            WHERE user_id = %s AND idempotency_key = %s AND kind = %s""",
-        # Step 3.
+        # Step 3, with the idempotency record (at most one: the key is unique per
+        # user) read in the same statement, after the booking lock: a request with
+        # the same key that held the lock before us is visible only to a later
+        # statement than the one that waited for it.
         "tickets": f"""
-            SELECT {columns(Ticket, _TICKET_NAMES, "t")} FROM booking_ticket t
-            WHERE t.booking_id = {booking_id} AND t.user_id = %s ORDER BY t.id{lock_clause("FOR UPDATE")}""",
+            SELECT {columns(Ticket, _TICKET_NAMES, "t")}, r.id, r.request_fingerprint FROM booking_ticket t
+            LEFT JOIN booking_payment r ON r.user_id = %s AND r.idempotency_key = %s AND r.kind = %s
+            WHERE t.booking_id = {booking_id} AND t.user_id = %s ORDER BY t.id{lock_clause("FOR UPDATE OF t")}""",
         "tickets_paid": """
             UPDATE booking_ticket SET status = %s, paid_at = %s, reserved_until = NULL,
                 payment_method = %s, payment_reference = %s, updated_at = %s
@@ -416,16 +415,14 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
             pipeline(),
             connection.cursor() as c_session,
             connection.cursor() as c_booking,
-            connection.cursor() as c_replay,
             connection.cursor() as c_tickets,
         ):
             c_session.execute(sql["session"], [user.pk, *(booking_key if by_ticket else session_key)])
             c_booking.execute(sql["booking"], [*booking_key, user.pk])
-            c_replay.execute(sql["replay"], [user.pk, idempotency_key, PaymentKind.CHARGE])
-            c_tickets.execute(sql["tickets"], [*booking_key, user.pk])
-            session_row, row = c_session.fetchone(), c_booking.fetchone()
-            replayed_id, replayed_fingerprint = c_replay.fetchone() or (None, None)
-            tickets = [load(Ticket, _TICKET_NAMES, r) for r in c_tickets.fetchall()]
+            c_tickets.execute(sql["tickets"], [user.pk, idempotency_key, PaymentKind.CHARGE, *booking_key, user.pk])
+            session_row, row, ticket_rows = c_session.fetchone(), c_booking.fetchone(), c_tickets.fetchall()
+        tickets = [load(Ticket, _TICKET_NAMES, r) for r in ticket_rows]
+        replayed_id, replayed_fingerprint = ticket_rows[0][-2:] if ticket_rows else (None, None)
         if by_ticket and session_row is None:
             raise BookingNotFound("Ticket not found.")
         session = _session_from_row(session_row)

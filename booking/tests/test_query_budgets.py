@@ -26,10 +26,10 @@ def test_hold_and_pay_take_a_fixed_number_of_queries(customer, session, seats, d
         hold = client.post("/api/v1/tickets/", body, format="json")
     assert hold.status_code == 201
     ticket = hold.json()["tickets"][0]["id"]
-    # Savepoint; session (with the account), booking, idempotency record, tickets
-    # (one round trip); four updates and the payment (one statement on
-    # PostgreSQL, five elsewhere); release.
-    with django_assert_max_num_queries(7 if postgres else 11):
+    # Savepoint; session (with the account), booking, tickets (with the
+    # idempotency record) in one round trip; four updates and the payment (one
+    # statement on PostgreSQL, five elsewhere); release.
+    with django_assert_max_num_queries(6 if postgres else 10):
         paid = client.post(f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
     assert paid.status_code == 200 and {t["status"] for t in paid.json()["tickets"]} == {"paid"}
 
