@@ -157,9 +157,14 @@ def test_a_payment_takes_the_session_counter_before_the_buyers(session):
     thread.start()
     try:
         with psycopg.connect(**params, autocommit=True) as probe:
-            waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-            while not probe.execute(waiting).fetchone()[0]:  # PostgreSQL says when the payment waits: no sleeping
+            waiting = """SELECT count(*) FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()"""
+            for _ in range(1_000_000):  # PostgreSQL says when the payment waits: no sleeping
+                if probe.execute(waiting).fetchone()[0]:
+                    break
                 assert thread.is_alive(), "the payment finished without waiting for the session row"
+            else:
+                pytest.fail("the payment never waited for the session row")
             with probe.transaction():
                 probe.execute("SELECT 1 FROM accounts_user WHERE id = %s FOR NO KEY UPDATE NOWAIT", [user.pk])  # free
     finally:
