@@ -14,10 +14,26 @@
   const last = new Date(today); last.setDate(today.getDate() + 13);
   dateInput.max = iso(last);
 
-  const cinemas = await api("/cinemas/?page_size=100");
-  const cities = [...new Set(cinemas.results.map((c) => c.city))].sort();
-  for (const city of cities) citySelect.append(el("option", { value: city, text: city }));
-  citySelect.value = sessionStorage.getItem("city") || cities[0];
+  // The location button works from the start; it waits for the city list
+  // only to switch the city.
+  const citiesListed = (async () => {
+    const cinemas = await api("/cinemas/?page_size=100");
+    const cities = [...new Set(cinemas.results.map((c) => c.city))].sort();
+    for (const city of cities) citySelect.append(el("option", { value: city, text: city }));
+    citySelect.value = sessionStorage.getItem("city") || cities[0];
+  })();
+  document.getElementById("nearest").addEventListener("click", () => {
+    nearby.replaceChildren(el("p", { text: T.locating }));
+    if (!navigator.geolocation) { nearby.replaceChildren(el("p", { text: T.noLocation })); return; }
+    navigator.geolocation.getCurrentPosition(async (position) => {
+      const { latitude, longitude } = position.coords;
+      const found = await api(`/cinemas/nearby/?lat=${latitude}&lon=${longitude}&radius_km=50`);
+      nearby.replaceChildren(el("h2", { text: T.nearest }),
+        el("ul", {}, found.results.map((c) => el("li", { text: `${c.name} — ${c.address}, ${c.distance_km.toFixed(1)} ${T.km}` }))));
+      if (found.results.length) { await citiesListed; citySelect.value = found.results[0].city; load(); }
+    }, () => nearby.replaceChildren(el("p", { text: T.noLocation })), { timeout: 10000 });
+  });
+  await citiesListed;
 
   async function load() {
     sessionStorage.setItem("city", citySelect.value);
@@ -64,18 +80,6 @@
       films.append(card);
     }
   }
-
-  document.getElementById("nearest").addEventListener("click", () => {
-    nearby.replaceChildren(el("p", { text: T.locating }));
-    if (!navigator.geolocation) { nearby.replaceChildren(el("p", { text: T.noLocation })); return; }
-    navigator.geolocation.getCurrentPosition(async (position) => {
-      const { latitude, longitude } = position.coords;
-      const found = await api(`/cinemas/nearby/?lat=${latitude}&lon=${longitude}&radius_km=50`);
-      nearby.replaceChildren(el("h2", { text: T.nearest }),
-        el("ul", {}, found.results.map((c) => el("li", { text: `${c.name} — ${c.address}, ${c.distance_km.toFixed(1)} ${T.km}` }))));
-      if (found.results.length) { citySelect.value = found.results[0].city; load(); }
-    }, () => nearby.replaceChildren(el("p", { text: T.noLocation })), { timeout: 10000 });
-  });
 
   citySelect.addEventListener("change", load);
   dateInput.addEventListener("change", load);
