@@ -190,8 +190,7 @@ def _writes_first(writes, connection) -> tuple[str, list]:
         return "", []
     if connection.vendor != "postgresql":
         for sql, params in writes:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
+            execute(sql, params)
         return "", []
     parts, params = [], []
     for index, (sql, write_params) in enumerate(writes):

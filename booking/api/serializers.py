@@ -20,8 +20,9 @@ class SeatRefSerializer(serializers.Serializer):
 # errors are DRF's; a test checks that both paths give the same result.
 
 
-def _plain_int(value, low: int, high: int) -> bool:
-    return type(value) is int and low <= value <= high
+def _plain_int(value, field: serializers.IntegerField) -> bool:
+    """An int (not a bool, not a string) within the declared field's bounds."""
+    return type(value) is int and field.min_value <= value <= field.max_value
 
 
 class HoldRequestSerializer(serializers.Serializer):
@@ -29,17 +30,21 @@ class HoldRequestSerializer(serializers.Serializer):
     seats = SeatRefSerializer(many=True, allow_empty=False, max_length=100)
 
     def run_validation(self, data=serializers.empty):
+        fields, seat_fields = (
+            type(self)._declared_fields,
+            SeatRefSerializer._declared_fields,
+        )  # the declarations, not copies
         if (
             type(data) is dict
             and data.keys() == {"session", "seats"}
-            and _plain_int(data["session"], 1, 2**62)
+            and _plain_int(data["session"], fields["session"])
             and type(data["seats"]) is list
-            and 1 <= len(data["seats"]) <= 100
+            and 1 <= len(data["seats"]) <= fields["seats"].max_length
             and all(
                 type(seat) is dict
                 and seat.keys() == {"row", "seat"}
-                and _plain_int(seat["row"], 1, 10_000)
-                and _plain_int(seat["seat"], 1, 10_000)
+                and _plain_int(seat["row"], seat_fields["row"])
+                and _plain_int(seat["seat"], seat_fields["seat"])
                 for seat in data["seats"]
             )
         ):
@@ -161,6 +166,7 @@ _TICKET = TicketSerializer()  # rendering keeps no state on the serializer
 
 
 _CARD = re.compile(r"^[0-9 ]{12,23}$")
+_METHODS = frozenset(PaymentMethod.values)  # an enum's .values builds a new list on every access
 
 
 class PayRequestSerializer(serializers.Serializer):
@@ -178,7 +184,7 @@ class PayRequestSerializer(serializers.Serializer):
             method, card = data.get("payment_method", PaymentMethod.CARD.value), data.get("card_number", "")
             if (
                 type(method) is str
-                and method in PaymentMethod.values
+                and method in _METHODS
                 and type(card) is str
                 and (card == "" or (_CARD.match(card) and card == card.strip()))
                 and (card or method != PaymentMethod.CARD)
