@@ -55,12 +55,12 @@ MIDDLEWARE = [
     "cinema.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "cinema.middleware.AuthenticationMiddleware",  # as above
+    "cinema.middleware.MessageMiddleware",  # as above
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
