@@ -39,9 +39,13 @@ class PaymentMethod(models.TextChoices):
 class Booking(models.Model):
     """One purchase: the tickets a customer held together, paid together."""
 
-    reference = models.CharField(_("reference"), max_length=16, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="bookings"
+    reference = models.CharField(_("reference"), max_length=16)
+    user = models.ForeignKey(  # indexed by booking_user_created_idx
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        db_index=False,
     )
     session = models.ForeignKey(
         "scheduling.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="bookings"
@@ -61,11 +65,16 @@ class Booking(models.Model):
         verbose_name_plural = _("bookings")
         ordering = ["-created_at", "-id"]
         constraints = [
+            # A constraint rather than unique=True: no second (LIKE) index to keep up.
+            models.UniqueConstraint(fields=["reference"], name="booking_reference_unique"),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="booking_total_gte_0"),
         ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="booking_user_created_idx"),
-            models.Index(fields=["status", "reserved_until"], name="booking_status_until_idx"),
+            # Holds only (what expiry looks for): a paid booking leaves it.
+            models.Index(
+                fields=["reserved_until"], condition=models.Q(status="reserved"), name="booking_held_until_idx"
+            ),
         ]
 
     def __str__(self):
@@ -92,13 +101,21 @@ class TicketQuerySet(models.QuerySet):
 
 
 class Ticket(models.Model):
-    number = models.CharField(_("ticket number"), max_length=20, unique=True)
+    number = models.CharField(_("ticket number"), max_length=20)
     booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="tickets")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
+    user = models.ForeignKey(  # indexed by ticket_user_created_idx
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
-    session = models.ForeignKey(
-        "scheduling.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="tickets"
+    session = models.ForeignKey(  # indexed by ticket_session_status_idx
+        "scheduling.Session",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
     row = models.PositiveSmallIntegerField(_("row"))
     seat = models.PositiveSmallIntegerField(_("seat"))
@@ -118,6 +135,7 @@ class Ticket(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # ticket_checked_in_by_idx: only the tickets checked in
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     refund_amount = models.DecimalField(_("refund amount"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -132,6 +150,7 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="ticket_number_unique"),  # as for Booking.reference
             # A seat of a session is held or sold at most once.
             models.UniqueConstraint(
                 fields=["session", "row", "seat"],
@@ -166,8 +185,15 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["session", "status"], name="ticket_session_status_idx"),
             models.Index(fields=["user", "-created_at"], name="ticket_user_created_idx"),
-            models.Index(fields=["status", "reserved_until"], name="ticket_status_until_idx"),
+            models.Index(
+                fields=["reserved_until"], condition=models.Q(status="reserved"), name="ticket_held_until_idx"
+            ),
             models.Index(fields=["paid_at"], name="ticket_paid_at_idx"),
+            models.Index(
+                fields=["checked_in_by"],
+                condition=models.Q(checked_in_by__isnull=False),
+                name="ticket_checked_in_by_idx",
+            ),
         ]
         permissions = [("check_in", _("Can check tickets in at the door"))]
 
