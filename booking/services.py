@@ -221,12 +221,13 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     # seats, sent together; the tickets are locked in id order like every other
     # writer of tickets does. A live one refuses the hold; a lapsed hold frees
     # its seat at once and is retired before the seat is taken.
-    with pipeline(), connection.cursor() as c_session, connection.cursor() as c_seats:
-        c_session.execute(_session_lock_sql(account=True), [user.pk, session_id])
-        c_seats.execute(
-            _occupying_sql(connection.vendor, len(seats)),
-            [session_id, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
-        )
+    with connection.cursor() as c_session, connection.cursor() as c_seats:
+        with pipeline():
+            c_session.execute(_session_lock_sql(account=True), [user.pk, session_id])
+            c_seats.execute(
+                _occupying_sql(connection.vendor, len(seats)),
+                [session_id, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
+            )
         session_row = c_session.fetchone()
         occupying = [load(Ticket, _OCCUPYING_NAMES, row) for row in c_seats.fetchall()]
     session = _session_from_row(session_row)
@@ -284,7 +285,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     with pipeline():
         written = insert_with_parent(booking, tickets, link="booking_id", unique="reference")
         commit_with_batch()
-        written()
+    written()
     for ticket in tickets:
         ticket.booking = booking
     metrics.count(metrics.holds_created)
@@ -411,15 +412,11 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
         # Steps 1–3 of the protocol and the idempotency record, sent together:
         # PostgreSQL runs them in this order, so the record is read after the
         # booking lock (a request with the same key that held it is seen).
-        with (
-            pipeline(),
-            connection.cursor() as c_session,
-            connection.cursor() as c_booking,
-            connection.cursor() as c_tickets,
-        ):
-            c_session.execute(sql["session"], [user.pk, *(booking_key if by_ticket else session_key)])
-            c_booking.execute(sql["booking"], [*booking_key, user.pk])
-            c_tickets.execute(sql["tickets"], [user.pk, idempotency_key, PaymentKind.CHARGE, *booking_key, user.pk])
+        with connection.cursor() as c_session, connection.cursor() as c_booking, connection.cursor() as c_tickets:
+            with pipeline():
+                c_session.execute(sql["session"], [user.pk, *(booking_key if by_ticket else session_key)])
+                c_booking.execute(sql["booking"], [*booking_key, user.pk])
+                c_tickets.execute(sql["tickets"], [user.pk, idempotency_key, PaymentKind.CHARGE, *booking_key, user.pk])
             session_row, row, ticket_rows = c_session.fetchone(), c_booking.fetchone(), c_tickets.fetchall()
         tickets = [load(Ticket, _TICKET_NAMES, r) for r in ticket_rows]
         replayed_id, replayed_fingerprint = ticket_rows[0][-2:] if ticket_rows else (None, None)
@@ -498,7 +495,7 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
                 later=True,
             )
             commit_with_batch()
-            payment_written()  # reading its new key ends the batch
+        payment_written()
         paid = {
             "status": TicketStatus.PAID,
             "paid_at": now,

@@ -86,7 +86,8 @@ def insert(
     field's attname to ``(sql, params)`` that the database works out for every
     row (e.g. the key of a row inserted just before, in the same ``pipeline``).
     With ``later=True`` the keys are read when the returned function is called,
-    so the statement can travel in a ``pipeline`` with others. ``returning``
+    so the statement can travel in a ``pipeline`` with others (call it after
+    the block). ``returning``
     names more attnames to read back from the new rows.
 
     ``after``: writes to make first, in this order — ``(sql, params)`` of
@@ -203,17 +204,22 @@ def _writes_first(writes, connection) -> tuple[str, list]:
 @contextmanager
 def pipeline():
     """Send the statements executed inside to PostgreSQL together, in one round
-    trip (psycopg's pipeline mode; with the transaction's ``BEGIN`` if it is
-    the first). The server still runs them one after another, in order, each
-    with its own snapshot, so a statement sees what the locks taken by the ones
-    before it waited for. Give each statement whose rows you read its own
-    cursor; fetching syncs. Elsewhere statements simply run one by one."""
+    trip (psycopg's pipeline mode), at the end of the block. The server still
+    runs them one after another, in order, each with its own snapshot, so a
+    statement sees what the locks taken by the ones before it waited for.
+
+    Give each statement whose rows you read its own cursor, and read them
+    after the block: a fetch inside it costs a round trip of its own (psycopg
+    flushes and waits) before the block's. An error of any statement is raised
+    as Django's (``IntegrityError``…) when the block ends. psycopg starts a
+    transaction with a round trip of its own (``BEGIN``, then a sync), before
+    the first statement. Elsewhere statements simply run one by one."""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         yield
         return
     connection.ensure_connection()
-    with connection.connection.pipeline():
+    with connection.wrap_database_errors, connection.connection.pipeline():
         yield
 
 
