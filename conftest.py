@@ -1,5 +1,6 @@
 """Fixtures that read like the domain: cinema → hall → session, and a client per role."""
 
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 
@@ -56,6 +57,32 @@ def _fresh_cache():
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def round_trips():
+    """``round_trips(action)``: ``action()``'s result and the number of times it
+    waited for PostgreSQL: its protocol messages, as libpq traces them, counted
+    where the client stops for answers (a Sync or a Flush ends a pipeline's
+    batch; a simple Query waits alone)."""
+    from psycopg import pq
+
+    def run(action):
+        connection.ensure_connection()
+        pgconn = connection.connection.pgconn
+        with tempfile.TemporaryFile("w+") as trace:
+            pgconn.trace(trace.fileno())
+            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+            try:
+                result = action()
+            finally:
+                pgconn.untrace()
+            trace.seek(0)
+            sent = [line.split("\t")[2].split()[0] for line in trace.read().splitlines() if line.startswith("F\t")]
+        flushes = sum(1 for i, m in enumerate(sent) if m == "Flush" and sent[i - 1] != "Sync")
+        return result, sent.count("Sync") + sent.count("Query") + flushes
+
+    return run
 
 
 def make_user(email: str, role: str = Role.CUSTOMER, **fields):

@@ -1,4 +1,4 @@
-"""PostgreSQL connections skip the health check only right after serving a request."""
+"""PostgreSQL connections: the health check only after idling, a transaction's BEGIN with its first statement."""
 
 import time
 
@@ -88,3 +88,96 @@ def test_statements_and_their_errors_are_counted_as_django_prometheus_counts_the
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT * FROM no_such_table")
     assert value(errors_total, "default", "postgresql", "UndefinedTable") == failed + 1
+
+
+# --- BEGIN with the first statement ------------------------------------------
+
+
+def _transaction_id(cursor):
+    cursor.execute("SELECT txid_current()", [])
+    return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_atomic_block_is_one_transaction_whose_begin_goes_with_its_first_statement(round_trips):
+    from django.db import transaction
+
+    connection.ensure_connection()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            first, waits = round_trips(lambda: _transaction_id(cursor))
+            assert waits == 1  # BEGIN and the statement together
+            assert _transaction_id(cursor) == first  # still the same transaction
+    with connection.cursor() as cursor:  # autocommit again: each statement its own transaction
+        assert _transaction_id(cursor) != first != _transaction_id(cursor)
+    assert connection.connection.info.transaction_status == 0  # IDLE: committed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_block_rolls_back_everything_it_wrote_and_savepoints_still_work(customer):
+    from django.db import transaction
+
+    from accounts.models import User
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        User.objects.filter(pk=customer.pk).update(first_name="Changed")
+        with transaction.atomic():  # a savepoint
+            User.objects.filter(pk=customer.pk).update(last_name="Inner")
+        raise RuntimeError
+    customer.refresh_from_db()
+    assert customer.first_name != "Changed" and customer.last_name != "Inner"
+
+    with transaction.atomic():
+        User.objects.filter(pk=customer.pk).update(first_name="Outer")
+        try:
+            with transaction.atomic():
+                User.objects.filter(pk=customer.pk).update(last_name="Undone")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    customer.refresh_from_db()
+    assert (customer.first_name, customer.last_name) != ("Outer", "Undone") and customer.first_name == "Outer"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_block_sends_nothing_and_a_block_without_parameters_still_begins(round_trips):
+    from django.db import transaction
+
+    connection.ensure_connection()
+
+    def empty():
+        with transaction.atomic():
+            pass
+
+    assert round_trips(empty)[1] == 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1; SELECT 2")  # no parameters: a simple query, after its own BEGIN
+        assert connection.connection.info.transaction_status == 2  # INTRANS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_streamed_by_a_server_side_cursor_inside_a_block(customer, other_customer):
+    from django.db import transaction
+
+    from accounts.models import User
+
+    with transaction.atomic():
+        User.objects.filter(pk=customer.pk).update(first_name="Seen")
+        streamed = {u.first_name for u in User.objects.filter(pk__in=[customer.pk, other_customer.pk]).iterator(1)}
+    assert "Seen" in streamed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autocommit_turned_off_by_hand_is_still_a_transaction(customer):
+    from django.db import transaction
+
+    from accounts.models import User
+
+    transaction.set_autocommit(False)
+    try:
+        User.objects.filter(pk=customer.pk).update(first_name="Uncommitted")
+        transaction.rollback()
+    finally:
+        transaction.set_autocommit(True)
+    customer.refresh_from_db()
+    assert customer.first_name != "Uncommitted"
