@@ -60,11 +60,9 @@ def on_postgres():
 
 
 @pytest.fixture
-def round_trips():
-    """``round_trips(action)``: ``action()``'s result and the number of times it
-    waited for PostgreSQL: its protocol messages, as libpq traces them, counted
-    where the client stops for answers (a Sync or a Flush ends a pipeline's
-    batch; a simple Query waits alone)."""
+def pg_trace():
+    """``pg_trace(action)``: ``action()``'s result and the protocol messages it
+    sent to PostgreSQL, as libpq traces them: ``(message type, its fields)``."""
     from psycopg import pq
 
     def run(action):
@@ -78,9 +76,23 @@ def round_trips():
             finally:
                 pgconn.untrace()
             trace.seek(0)
-            sent = [line.split("\t")[2].split()[0] for line in trace.read().splitlines() if line.startswith("F\t")]
-        flushes = sum(1 for i, m in enumerate(sent) if m == "Flush" and sent[i - 1] != "Sync")
-        return result, sent.count("Sync") + sent.count("Query") + flushes
+            lines = [line.split("\t")[2:] for line in trace.read().splitlines() if line.startswith("F\t")]
+        return result, [(fields[0].split()[0], " ".join(fields)) for fields in lines]
+
+    return run
+
+
+@pytest.fixture
+def round_trips(pg_trace):
+    """``round_trips(action)``: ``action()``'s result and the number of times it
+    waited for PostgreSQL, counted where the client stops for answers (a Sync
+    or a Flush ends a pipeline's batch; a simple Query waits alone)."""
+
+    def run(action):
+        result, sent = pg_trace(action)
+        kinds = [kind for kind, _ in sent]
+        flushes = sum(1 for i, kind in enumerate(kinds) if kind == "Flush" and kinds[i - 1] != "Sync")
+        return result, kinds.count("Sync") + kinds.count("Query") + flushes
 
     return run
 

@@ -284,7 +284,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     # in one round trip.
     with pipeline():
         written = insert_with_parent(booking, tickets, link="booking_id", unique="reference")
-        commit_with_batch()
+        commit_with_batch(wait_for_disk=settings.BOOKING_HOLDS_WAIT_FOR_DISK)
     written()
     for ticket in tickets:
         ticket.booking = booking

@@ -223,7 +223,7 @@ def pipeline():
         yield
 
 
-def commit_with_batch() -> None:
+def commit_with_batch(*, wait_for_disk: bool = True) -> None:
     """Send ``COMMIT`` after the statements of a ``pipeline``, so the commit
     travels with the last writes instead of taking a round trip of its own.
 
@@ -237,6 +237,8 @@ def commit_with_batch() -> None:
     outermost = connection.in_atomic_block and len(connection.atomic_blocks) == 1 and not connection.savepoint_ids
     if connection.vendor == "postgresql" and outermost and not connection.needs_rollback:
         with connection.cursor() as cursor:
+            if not wait_for_disk:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF", [])
             cursor.execute("COMMIT")
 
 

@@ -96,3 +96,28 @@ def test_a_hold_and_a_payment_wait_for_postgresql_twice_each(customer, session, 
         lambda: client.post(f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY="rt-1")
     )
     assert paid.status_code == 200 and waits == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_hold_commits_without_waiting_for_the_disk_and_a_payment_waits(customer, session, pg_trace, settings):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(customer)}")
+
+    def hold(seat):
+        return client.post("/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 3, "seat": seat}]}, "json")
+
+    def asynchronous(sent):
+        return any("synchronous_commit TO OFF" in fields for kind, fields in sent if kind == "Parse")
+
+    connection.close()  # a new connection: its statements are parsed, not yet prepared (named)
+    held, sent = pg_trace(lambda: hold(1))
+    assert held.status_code == 201 and asynchronous(sent)
+    ticket = held.json()["tickets"][0]["id"]
+    paid, sent = pg_trace(
+        lambda: client.post(f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY="disk-1")
+    )
+    assert paid.status_code == 200 and not asynchronous(sent)
+    settings.BOOKING_HOLDS_WAIT_FOR_DISK = True
+    held, sent = pg_trace(lambda: hold(2))
+    assert held.status_code == 201 and not asynchronous(sent)
