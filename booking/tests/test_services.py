@@ -269,3 +269,15 @@ def test_layout_change_that_drops_a_sold_seat_is_refused(customer, session):
     hall_save(hall=session.hall, layout=rectangular_layout(3, 6))  # keeps row 2 seat 2
     assert session.hall.capacity == 18
     assert Decimal(session.hall.capacity) == 18
+
+
+def test_booking_references_are_eight_unambiguous_letters_drawn_evenly():
+    from collections import Counter
+
+    from booking.services import _ALPHABET, _code
+
+    assert 256 % len(_ALPHABET) == 0  # a byte modulo the alphabet favours no letter
+    codes = [_code(8) for _ in range(4000)]
+    assert all(len(c) == 8 and set(c) <= set(_ALPHABET) for c in codes) and len(set(codes)) == len(codes)
+    counts = Counter("".join(codes))  # 32,000 letters: about 1,000 each
+    assert set(counts) == set(_ALPHABET) and max(counts.values()) < 1200 and min(counts.values()) > 800
