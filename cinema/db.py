@@ -211,9 +211,9 @@ def pipeline():
     Give each statement whose rows you read its own cursor, and read them
     after the block: a fetch inside it costs a round trip of its own (psycopg
     flushes and waits) before the block's. An error of any statement is raised
-    as Django's (``IntegrityError``…) when the block ends. psycopg starts a
-    transaction with a round trip of its own (``BEGIN``, then a sync), before
-    the first statement. Elsewhere statements simply run one by one."""
+    as Django's (``IntegrityError``…) when the block ends. A transaction's
+    ``BEGIN`` joins its first batch (``cinema/db_backends/postgresql``).
+    Elsewhere statements simply run one by one."""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         yield
