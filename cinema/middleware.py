@@ -10,16 +10,15 @@ on; everywhere else they are Django's. (CSRF protection stays on for every
 path: DRF's views are exempt by design, as they take no cookies.)
 """
 
+from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 
-API_PREFIX = "/api/"
-
 
 class _NotForTheApi:
     def __call__(self, request):
-        if request.path_info.startswith(API_PREFIX):
+        if request.path_info.startswith(settings.API_PREFIX):
             return self.get_response(request)
         return super().__call__(request)
 

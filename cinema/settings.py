@@ -244,8 +244,9 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 
 # --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
+API_PREFIX = "/api/"  # the stateless API: CORS here, and no session middleware (cinema.middleware)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
-CORS_URLS_REGEX = r"^/api/.*$"
+CORS_URLS_REGEX = rf"^{API_PREFIX}.*$"
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "Idempotent-Replayed"]
 
 # --- Logs: JSON lines (one per request, plus application events) ---------------
