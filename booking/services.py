@@ -22,7 +22,6 @@ same as if they were sent one by one.
 """
 
 import functools
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -40,10 +39,7 @@ from accounts.models import User
 from booking import metrics, tokens
 from booking.errors import (
     AlreadyCheckedIn,
-    AlreadyPaid,
     BookingNotFound,
-    HoldExpired,
-    IdempotencyKeyReused,
     InvalidTicketToken,
     RefundNotAllowed,
     SalesClosed,
@@ -51,19 +47,18 @@ from booking.errors import (
     TicketNotUsable,
 )
 from booking.models import (
+    CHARGED_STATUSES,
     LIVE_STATUSES,
     Booking,
     BookingStatus,
-    Payment,
-    PaymentKind,
-    PaymentStatus,
+    RefundReason,
     Ticket,
     TicketStatus,
 )
-from booking.payments import get_gateway
+from booking.refunds import refund_record
 from booking.selectors import seat_map_changed
 from catalog.models import Movie
-from cinema.db import columns, commit_with_batch, execute, insert, insert_with_parent, load, lock_clause, pipeline
+from cinema.db import columns, commit_with_batch, execute, insert_with_parent, load, lock_clause, pipeline
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
 from venues.layout import describe_seats, hall_seats
@@ -311,258 +306,23 @@ def _taken_error(taken: list[tuple[int, int]]) -> SeatUnavailable:
     return SeatUnavailable(f"These seats are not free: {names}.", extra={"seats": details})
 
 
-# --- Payment ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PaymentOutcome:
-    booking: Booking
-    payment: Payment
-    replayed: bool
-
-    @property
-    def approved(self) -> bool:
-        return self.payment.status == PaymentStatus.APPROVED
-
-
-def _fingerprint(booking_id: int, method: str, card_number: str) -> str:
-    raw = f"{booking_id}|{method}|{card_number[-4:] if card_number else ''}"
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _replay(payment: Payment) -> PaymentOutcome:
-    """The stored outcome of an earlier request with the same key."""
-    booking = Booking.objects.select_related("session").get(pk=payment.booking_id)
-    return PaymentOutcome(booking=booking, payment=payment, replayed=True)
-
-
-_BOOKING_NAMES = [f.attname for f in Booking._meta.concrete_fields]
-_TICKET_NAMES = [f.attname for f in Ticket._meta.concrete_fields]
-
-
-# How a payment names its booking: by id, or by one of the customer's tickets
-# (``POST /tickets/{id}/pay/``), found in the same round trip that takes the locks.
-_OF_TICKET = "(SELECT {} FROM booking_ticket WHERE id = %s AND user_id = %s)"
-
-
-@functools.cache
-def _pay_statements(vendor: str, by_ticket: bool) -> dict[str, str]:
-    """The payment's statements, written once per database vendor (the lock
-    clauses differ): the ORM's compile cost more than running them."""
-    booking_id = _OF_TICKET.format("booking_id") if by_ticket else "%s"
-    return {
-        # Step 1.
-        "session": _lock_sql(
-            "FOR KEY SHARE OF s", _OF_TICKET.format("session_id") if by_ticket else "%s", account=True
-        ),
-        # Step 2.
-        "booking": f"""
-            SELECT {columns(Booking, _BOOKING_NAMES, "b")} FROM booking_booking b
-            WHERE b.id = {booking_id} AND b.user_id = %s{lock_clause("FOR UPDATE")}""",
-        # Step 3, with the idempotency record (at most one: the key is unique per
-        # user) read in the same statement, after the booking lock: a request with
-        # the same key that held the lock before us is visible only to a later
-        # statement than the one that waited for it.
-        "tickets": f"""
-            SELECT {columns(Ticket, _TICKET_NAMES, "t")}, r.id, r.request_fingerprint FROM booking_ticket t
-            LEFT JOIN booking_payment r ON r.user_id = %s AND r.idempotency_key = %s AND r.kind = %s
-            WHERE t.booking_id = {booking_id} AND t.user_id = %s ORDER BY t.id{lock_clause("FOR UPDATE OF t")}""",
-        "tickets_paid": """
-            UPDATE booking_ticket SET status = %s, paid_at = %s, reserved_until = NULL,
-                payment_method = %s, payment_reference = %s, updated_at = %s
-            WHERE booking_id = %s AND status = %s""",
-        "booking_paid": """
-            UPDATE booking_booking SET status = %s, total = %s, paid_at = %s,
-                payment_method = %s, payment_reference = %s, updated_at = %s
-            WHERE id = %s""",
-        # Step 4: counters.
-        "session_sold": """
-            UPDATE scheduling_session SET seats_sold = seats_sold + %s, seats_available = seats_available - %s
-            WHERE id = %s""",
-        "user_spent": """
-            UPDATE accounts_user SET total_spent = total_spent + %s, tickets_purchased = tickets_purchased + %s,
-                bonus_points = bonus_points + %s
-            WHERE id = %s""",
-    }
-
-
-def booking_pay(
-    *, user: User, booking: Booking, idempotency_key: str, method: str, card_number: str = ""
-) -> PaymentOutcome:
-    """Charge a held booking (its id and session are used) once. A decline is
-    recorded and returned (the hold stays). ``user`` as for ``ticket_hold``.
-
-    The same ``idempotency_key`` returns the first outcome again; concurrent
-    calls wait on the booking lock, so money is taken at most once (and the
-    database allows one approved charge per booking).
-    """
-    return _pay(user, [booking.pk], [booking.session_id], idempotency_key, method, card_number)
-
-
-def ticket_pay(
-    *, user: User, ticket_id: int, idempotency_key: str, method: str, card_number: str = ""
-) -> PaymentOutcome:
-    """``booking_pay`` for the booking of one of the user's tickets; ``BookingNotFound`` if it is not theirs."""
-    return _pay(user, [ticket_id, user.pk], None, idempotency_key, method, card_number)
-
-
-def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -> PaymentOutcome:
-    connection = connections[DEFAULT_DB_ALIAS]  # once: each use of the proxy looks it up
-    by_ticket = session_key is None
-    sql = _pay_statements(connection.vendor, by_ticket)
-    prep = connection.ops
-    with transaction.atomic():
-        # Steps 1–3 of the protocol and the idempotency record, sent together:
-        # PostgreSQL runs them in this order, so the record is read after the
-        # booking lock (a request with the same key that held it is seen).
-        with connection.cursor() as c_session, connection.cursor() as c_booking, connection.cursor() as c_tickets:
-            with pipeline():
-                c_session.execute(sql["session"], [user.pk, *(booking_key if by_ticket else session_key)])
-                c_booking.execute(sql["booking"], [*booking_key, user.pk])
-                c_tickets.execute(sql["tickets"], [user.pk, idempotency_key, PaymentKind.CHARGE, *booking_key, user.pk])
-            session_row, row, ticket_rows = c_session.fetchone(), c_booking.fetchone(), c_tickets.fetchall()
-        tickets = [load(Ticket, _TICKET_NAMES, r) for r in ticket_rows]
-        replayed_id, replayed_fingerprint = ticket_rows[0][-2:] if ticket_rows else (None, None)
-        if by_ticket and session_row is None:
-            raise BookingNotFound("Ticket not found.")
-        session = _session_from_row(session_row)
-        check_account(session_row[-1])
-        if row is None:
-            raise BookingNotFound("Booking not found.")
-        if not idempotency_key or len(idempotency_key) > 255:  # after "not found": not yours is 404 either way
-            raise ValidationFailed(
-                "An Idempotency-Key header (1–255 characters) is required.", code="idempotency_key_required"
-            )
-        booking = load(Booking, _BOOKING_NAMES, row)
-        fingerprint = _fingerprint(booking.pk, method, card_number)
-        if replayed_id is not None:
-            if replayed_fingerprint != fingerprint:
-                raise IdempotencyKeyReused("This Idempotency-Key was used for a different payment request.")
-            return _replay(Payment.objects.get(pk=replayed_id))
-        now = timezone.now()  # after the locks: waiting must not stretch a hold
-        if booking.status == BookingStatus.PAID:
-            raise AlreadyPaid("This booking is already paid.", extra={"booking": booking.reference})
-        held = [t for t in tickets if t.status == TicketStatus.RESERVED]
-        if booking.status != BookingStatus.RESERVED or booking.reserved_until <= now or not held:
-            raise HoldExpired("The hold on these seats has lapsed; hold them again.")
-        if session.status == SessionStatus.CANCELLED or session.starts_at <= now:
-            raise SalesClosed("The session is no longer on sale.")
-
-        amount = sum((t.price for t in held), Decimal("0"))
-        gateway = get_gateway()
-        result = gateway.charge(
-            amount=amount,
-            currency=booking.currency,
-            method=method,
-            card_number=card_number,
-            description=f"Booking {booking.reference}",
-            idempotency_key=f"{user.pk}:{idempotency_key}",
-        )
-        payment = Payment(
-            booking=booking,
-            user_id=user.pk,
-            kind=PaymentKind.CHARGE,
-            amount=amount,
-            currency=booking.currency,
-            method=method,
-            provider=gateway.name,
-            provider_reference=result.reference,
-            status=PaymentStatus.APPROVED if result.approved else PaymentStatus.DECLINED,
-            decline_reason=result.decline_reason,
-            card_last4=card_number[-4:] if card_number else "",
-            idempotency_key=idempotency_key,
-            request_fingerprint=fingerprint,
-        )
-        metrics.count(metrics.payments, outcome="approved" if result.approved else "declined")
-        if not result.approved:
-            insert([payment])
-            logger.info("payment declined", extra={"event": "payment_declined", "booking": booking.reference})
-            return PaymentOutcome(booking=booking, payment=payment, replayed=False)
-
-        at, total, sold = prep.adapt_datetimefield_value(now), prep.adapt_decimalfield_value(amount), len(held)
-        # The writes in protocol order, then the payment (one statement on
-        # PostgreSQL), and the commit: one round trip. Every row they update is
-        # locked above or exists for sure, so none matches no row.
-        with pipeline():
-            payment_written = insert(
-                [payment],
-                after=[
-                    (
-                        sql["tickets_paid"],
-                        [TicketStatus.PAID, at, method, result.reference, at, booking.pk, TicketStatus.RESERVED],
-                    ),
-                    (sql["booking_paid"], [BookingStatus.PAID, total, at, method, result.reference, at, booking.pk]),
-                    (sql["session_sold"], [sold, sold, session.pk]),
-                    (sql["user_spent"], [total, sold, int(amount // 100), user.pk]),
-                ],
-                later=True,
-            )
-            commit_with_batch()
-        payment_written()
-        paid = {
-            "status": TicketStatus.PAID,
-            "paid_at": now,
-            "reserved_until": None,
-            "payment_method": method,
-            "payment_reference": result.reference,
-            "updated_at": now,
-        }
-        for ticket in held:
-            vars(ticket).update(paid)
-        for ticket in tickets:
-            ticket.session, ticket.booking = session, booking
-        booking.ticket_list = tickets
-        vars(booking).update(
-            status=BookingStatus.PAID,
-            total=amount,
-            paid_at=now,
-            payment_method=method,
-            payment_reference=result.reference,
-            updated_at=now,
-        )
-        metrics.count(metrics.tickets_sold, sold)
-        seat_map_changed(session.pk, seats_freed=False)
-    logger.info("booking paid", extra={"event": "booking_paid", "booking": booking.reference, "amount": str(amount)})
-    return PaymentOutcome(booking=booking, payment=payment, replayed=False)
-
-
 # --- Cancellation and refunds -----------------------------------------------
 
 
 def _refund_paid_tickets(*, booking: Booking, tickets: list[Ticket], now, reason: str) -> Decimal:
-    """Refund paid tickets of one locked booking in full; returns the amount."""
-    charge = booking.payments.filter(kind=PaymentKind.CHARGE, status=PaymentStatus.APPROVED).first()
-    gateway = get_gateway()
+    """Release paid tickets of one locked booking and record a pending refund of
+    each (a job pays it back after the commit); returns the amount."""
+    charge = booking.payments.filter(status__in=CHARGED_STATUSES).order_by("pk").first()
     refunded = Decimal("0")
     for ticket in tickets:
-        result = gateway.refund(
-            charge_reference=charge.provider_reference if charge else booking.payment_reference,
-            amount=ticket.price,
-            currency=booking.currency,
-            idempotency_key=f"refund:{ticket.pk}",
-        )
-        Payment.objects.create(
-            booking=booking,
-            ticket=ticket,
-            user=ticket.user,
-            kind=PaymentKind.REFUND,
-            status=PaymentStatus.APPROVED if result.approved else PaymentStatus.DECLINED,
-            amount=ticket.price,
-            currency=booking.currency,
-            method=ticket.payment_method,
-            provider=gateway.name,
-            provider_reference=result.reference,
-            decline_reason=result.decline_reason or reason,
-        )
-        if not result.approved:
-            raise RefundNotAllowed(f"The payment provider refused the refund: {result.decline_reason}")
         ticket.status = TicketStatus.REFUNDED
         ticket.refund_amount = ticket.price
         ticket.refunded_at = now
         ticket.cancelled_at = now
         ticket.save(update_fields=["status", "refund_amount", "refunded_at", "cancelled_at", "updated_at"])
+        if charge is not None and ticket.price > 0:
+            refund_record(payment=charge, ticket=ticket, amount=ticket.price, reason=reason)
         refunded += ticket.price
-        metrics.count(metrics.refunds)
     if tickets:
         count = len(tickets)
         Session.objects.filter(pk=booking.session_id).update(
@@ -610,7 +370,12 @@ def ticket_cancel(*, ticket: Ticket, by: User) -> Ticket:
                     f"Paid tickets can be refunded until {settings.REFUND_CUTOFF_MINUTES} minutes before the start.",
                     extra={"refund_deadline": cutoff.isoformat()},
                 )
-            _refund_paid_tickets(booking=booking, tickets=[ticket], now=now, reason="cancelled by customer")
+            _refund_paid_tickets(
+                booking=booking,
+                tickets=[ticket],
+                now=now,
+                reason=RefundReason.CUSTOMER if ticket.user_id == by.pk else RefundReason.ADMIN,
+            )
         else:
             raise TicketNotUsable(
                 f"A {ticket.get_status_display().lower()} ticket cannot be cancelled.", extra={"status": ticket.status}
@@ -654,7 +419,9 @@ def session_cancel(*, session: Session, by: User | None, reason: str = "") -> Se
         bookings = Booking.objects.select_for_update().filter(session=session).order_by("pk")
         for booking in bookings:
             paid = list(booking.tickets.select_for_update().filter(status=TicketStatus.PAID).order_by("pk"))
-            refunded_amount += _refund_paid_tickets(booking=booking, tickets=paid, now=now, reason="session cancelled")
+            refunded_amount += _refund_paid_tickets(
+                booking=booking, tickets=paid, now=now, reason=RefundReason.SESSION_CANCELLED
+            )
             refunded_tickets += len(paid)
             _settle_booking_status(booking, now)
     logger.info(

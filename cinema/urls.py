@@ -28,3 +28,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("", include("web.urls")),
 ]
+if settings.PAYMENT_PROVIDER == "fake":  # the stand-in provider's card page exists only while it is the provider
+    urlpatterns.insert(0, path("fake-psp/", include("booking.providers.fake.urls")))

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from booking import services
 from booking.selectors import SEAT_MAP_TTL, seat_map_ttl
+from conftest import pay_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -72,9 +73,7 @@ def test_on_redis_holds_and_payments_refresh_the_map_without_waiting_and_a_cance
             booking = services.ticket_hold(user=customer, session_id=session.pk, seats=[(2, 3)])
         assert status("held")
         with django_capture_on_commit_callbacks(execute=True):
-            services.booking_pay(
-                user=customer, booking=booking, idempotency_key="k", method="card", card_number="4242424242424242"
-            )
+            pay_booking(customer, booking)
         assert status("sold") and writes == ["unacknowledged", "unacknowledged"]
         with django_capture_on_commit_callbacks(execute=True):
             services.ticket_cancel(ticket=booking.tickets.get(), by=customer)  # a refund frees the seat
