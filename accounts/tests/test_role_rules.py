@@ -185,3 +185,10 @@ def test_an_admin_that_is_not_a_superuser_cannot_add_a_superuser(all_rights):
 
 def test_the_role_groups_are_the_superusers_alone(all_rights):
     assert _client(all_rights).get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_the_superuser_adds_a_manager_with_flags_and_group_in_step(root):
+    data = {"email": "floor@example.com", "role": Role.MANAGER, "password": "An0ther-long-pass"}
+    assert _client(root).post(reverse("admin:accounts_user_add"), data).status_code == 302
+    user = User.objects.get(email="floor@example.com")
+    assert _role(user) == (Role.MANAGER, True, False) and user.groups.filter(name="Managers").exists()
