@@ -133,6 +133,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Metrics ------------------------------------------------------------------
+# /metrics answers only "Authorization: Bearer <METRICS_TOKEN>" when it is set
+# (Prometheus reads it from a file), and only clients on this machine otherwise.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
 # --- Jobs (Celery) ----------------------------------------------------------
 # Redis is the broker (REDIS_URL unless CELERY_BROKER_URL says otherwise). With no
 # broker (make run, the tests) a job runs in-process right after its transaction
