@@ -159,3 +159,21 @@ def test_redis_is_used_again_once_the_pause_after_a_failure_ends(redis_up):  # n
     assert redis_up.get("k") is None  # skipped: a miss, though Redis has it
     clock.now += 5
     assert redis_up.get("k") == "stored"
+
+
+def test_the_timeouts_and_the_pause_come_from_the_environment():
+    from cinema.tests.test_operations import _manage
+
+    show = "from django.conf import settings; from django.core.cache import cache; "
+    show += "print(settings.CACHES['default']['OPTIONS'], cache.breaker.seconds)"
+    result = _manage(
+        "shell",
+        "-c",
+        show,
+        REDIS_URL="redis://127.0.0.1:1/0",
+        REDIS_CONNECT_TIMEOUT_MS="100",
+        REDIS_TIMEOUT_MS="300",
+        CACHE_RETRY_SECONDS="2",
+    )
+    options = "{'socket_connect_timeout': 0.1, 'socket_timeout': 0.3, 'circuit_seconds': 2}"
+    assert result.stdout.strip().splitlines()[-1] == f"{options} 2.0", result.stdout + result.stderr
