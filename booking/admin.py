@@ -6,7 +6,7 @@ from booking.models import Booking, Payment, Refund, Ticket
 from booking.refunds import refund_retry
 from booking.selectors import seat_map
 from booking.services import session_cancel, ticket_cancel
-from cinema.admin_utils import run_action
+from cinema.admin_utils import ModelAdmin, run_action
 from scheduling.admin import SessionAdmin
 from scheduling.models import Session
 
@@ -25,7 +25,7 @@ MONEY_AND_AUDIT = (
 )
 
 
-class ReadOnlyMoneyAdmin(admin.ModelAdmin):
+class ReadOnlyMoneyAdmin(ModelAdmin):
     """Bookings, tickets and payments change only through the booking services."""
 
     def has_add_permission(self, request):
