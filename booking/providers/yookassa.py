@@ -91,7 +91,7 @@ def receipt_body(receipt) -> dict:
         "items": [
             {
                 "description": item.description[:128],
-                "quantity": "1.00",
+                "quantity": 1,
                 "amount": {"value": f"{item.amount:.2f}", "currency": "RUB"},
                 "vat_code": settings.YOOKASSA_VAT_CODE,
                 "payment_mode": "full_payment",
