@@ -365,10 +365,12 @@ def _issue_tickets(session: Session, booking: Booking, tickets: list[Ticket], pa
             )
     except IntegrityError:
         return None
-    count = len(wanted)
+    count, total = len(wanted), sum((t.price for t in wanted), Decimal("0"))
+    if total < payment.amount:  # a ticket was released while the customer paid: its share goes back
+        refund_record(payment=payment, amount=payment.amount - total, reason=RefundReason.CUSTOMER)
     Booking.objects.filter(pk=booking.pk).update(
         status=BookingStatus.PAID,
-        total=payment.amount,
+        total=total,
         paid_at=now,
         payment_method=payment.method,
         payment_reference=payment.provider_reference,
@@ -378,9 +380,9 @@ def _issue_tickets(session: Session, booking: Booking, tickets: list[Ticket], pa
         seats_sold=F("seats_sold") + count, seats_available=F("seats_available") - count
     )
     User.objects.filter(pk=booking.user_id).update(
-        total_spent=F("total_spent") + payment.amount,
+        total_spent=F("total_spent") + total,
         tickets_purchased=F("tickets_purchased") + count,
-        bonus_points=F("bonus_points") + int(payment.amount // 100),
+        bonus_points=F("bonus_points") + int(total // 100),
     )
     metrics.count(metrics.tickets_sold, count)
     seat_map_changed(session.pk, seats_freed=False)

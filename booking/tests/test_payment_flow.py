@@ -498,3 +498,16 @@ def test_the_fake_psp_is_not_mounted_for_another_provider(settings):
         importlib.reload(cinema.urls)
         clear_url_caches()
     assert resolve("/fake-psp/checkout/x/").url_name == "fake-psp-checkout"
+
+
+def test_a_ticket_released_while_paying_is_paid_back_and_the_rest_issued(customer, session):
+    booking = hold(customer, session)
+    payment = started_payment(customer, booking)
+    released = booking.tickets.order_by("pk").first()
+    services.ticket_cancel(ticket=released, by=customer)
+    signed_post(Client(), event(payment))
+    assert set(booking.tickets.values_list("status", flat=True)) == {TicketStatus.PAID, TicketStatus.CANCELLED}
+    refund = Refund.objects.get(payment=payment)
+    assert refund.amount == released.price and refund.ticket is None
+    customer.refresh_from_db()
+    assert customer.total_spent == payment.amount - released.price
