@@ -119,8 +119,14 @@ def ticket_pay(
 def _record_pending(user, session_id, booking_id, idempotency_key, method, return_url, fingerprint) -> PaymentStart:
     """Step 1: validate under the locks, extend a short hold, record the pending payment."""
     session, booking, tickets = _lock_booking(session_id, booking_id)
-    # Read after the booking lock: a request with the same key that held it first is seen.
-    earlier = Payment.objects.filter(user_id=user.pk, idempotency_key=idempotency_key).first()
+    # Read after the booking lock, so a request with the same key that held it first is
+    # seen: this key's payment, and a payment of the booking waiting for its customer.
+    found = list(
+        Payment.objects.filter(
+            Q(user_id=user.pk, idempotency_key=idempotency_key) | Q(booking_id=booking.pk, status=PaymentStatus.PENDING)
+        )
+    )
+    earlier = next((p for p in found if p.idempotency_key == idempotency_key and p.user_id == user.pk), None)
     if earlier is not None:
         if earlier.request_fingerprint != fingerprint:
             raise IdempotencyKeyReused("This Idempotency-Key was used for a different payment request.")
@@ -133,7 +139,7 @@ def _record_pending(user, session_id, booking_id, idempotency_key, method, retur
         raise HoldExpired("The hold on these seats has lapsed; hold them again.")
     if session.status == SessionStatus.CANCELLED or session.starts_at <= now:
         raise SalesClosed("The session is no longer on sale.")
-    waiting = Payment.objects.filter(booking_id=booking.pk, status=PaymentStatus.PENDING).first()
+    waiting = next((p for p in found if p.booking_id == booking.pk and p.status == PaymentStatus.PENDING), None)
     if waiting is not None:
         raise PaymentInProgress(
             "A payment of this booking is waiting for confirmation.",
@@ -218,10 +224,13 @@ def _start_at_provider(started: PaymentStart, user) -> PaymentStart:
         metrics.count(metrics.payments, outcome="provider_unavailable")
         raise PaymentProviderUnavailable() from None
     # Step 3. A webhook may have settled it meanwhile: only fill what is missing.
-    Payment.objects.filter(pk=payment.pk, provider_reference="").update(
+    stored = Payment.objects.filter(pk=payment.pk, provider_reference="").update(
         provider_reference=answer.id, confirmation_url=answer.confirmation_url, updated_at=timezone.now()
     )
-    payment.refresh_from_db()
+    if stored:
+        payment.provider_reference, payment.confirmation_url = answer.id, answer.confirmation_url
+    else:  # a webhook got there first
+        payment.refresh_from_db()
     logger.info(
         "payment started",
         extra={"event": "payment_started", "booking": started.booking.reference, "payment": payment.pk},

@@ -140,18 +140,16 @@ class FakeProvider(PaymentProvider):
         wait_like_a_network()
         try:
             with transaction.atomic():
-                payment, _ = FakePspPayment.objects.get_or_create(
+                payment = FakePspPayment.objects.create(
+                    id=_new_id("fakepay"),
                     idempotency_key=idempotency_key,
-                    defaults={
-                        "id": _new_id("fakepay"),
-                        "amount": amount,
-                        "currency": currency,
-                        "description": description[:255],
-                        "return_url": return_url,
-                        "metadata": metadata,
-                    },
+                    amount=amount,
+                    currency=currency,
+                    description=description[:255],
+                    return_url=return_url,
+                    metadata=metadata,
                 )
-        except IntegrityError:  # the same key, sent twice at once: the first one's payment
+        except IntegrityError:  # the same key again: the first request's payment, as a real provider answers
             payment = FakePspPayment.objects.get(idempotency_key=idempotency_key)
         return _as_provider_payment(payment)
 
