@@ -1,11 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm as BaseAdminPasswordChangeForm
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identity import canonical_email
 from accounts.models import Role, User
-from accounts.services import user_set_role
+from accounts.services import user_set_password, user_set_role
 from cinema.errors import ApplicationError
+
+
+class CanonicalEmailField(forms.EmailField):
+    """The address in its one stored spelling (``accounts.identity``), so the
+    model's checks (ASCII, unique) judge what will be stored."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return canonical_email(value) if value else value
 
 
 class UserCreationForm(forms.ModelForm):
@@ -14,19 +26,36 @@ class UserCreationForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name", "role")
+        field_classes = {"email": CanonicalEmailField}
 
     def save(self, commit=True):
         user = super().save(commit=False)
-        user.email = user.email.lower()
         user.set_password(self.cleaned_data["password"])
         if commit:
             user.save()
         return user
 
 
+class UserChangeForm(BaseUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes = {"email": CanonicalEmailField}
+
+
+class AdminPasswordChangeForm(BaseAdminPasswordChangeForm):
+    """A password set here ends the user's sessions, as a change through the API does."""
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return user_set_password(user=self.user, new_password=self.cleaned_data["password1"] if usable else None)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
+    form = UserChangeForm
+    change_password_form = AdminPasswordChangeForm
     ordering = ("email",)
     list_display = (
         "email",
@@ -69,6 +98,11 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "role", "password")}),
     )
     filter_horizontal = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        if "@" in search_term:  # an address: searched in its stored spelling
+            search_term = canonical_email(search_term)
+        return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
         role_changed = "role" in form.changed_data or not change
