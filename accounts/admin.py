@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm as BaseAdminPasswo
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.identity import canonical_email
+from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from accounts.models import Role, User
 from accounts.services import user_set_password, user_set_role
 from cinema.errors import ApplicationError
@@ -17,7 +17,9 @@ class CanonicalEmailField(forms.EmailField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return canonical_email(value) if value else value
+        if not value or len(value) > EMAIL_INPUT_MAX_LENGTH:  # too long: refused by max_length, unread
+            return value
+        return canonical_email(value)
 
 
 class UserCreationForm(forms.ModelForm):

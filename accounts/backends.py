@@ -1,6 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
 
-from accounts.identity import canonical_email
+from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from accounts.models import User
 
 
@@ -9,7 +9,7 @@ class EmailBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         email = email or username or kwargs.get(User.USERNAME_FIELD)
-        if not isinstance(email, str) or not email or password is None:
+        if not isinstance(email, str) or not email or len(email) > EMAIL_INPUT_MAX_LENGTH or password is None:
             return None
         try:
             user = User.objects.get(email=canonical_email(email))

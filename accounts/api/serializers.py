@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from accounts.identity import canonical_email
+from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from accounts.models import User
 
 # Kept by the platform, shown to the user but never written through the profile.
@@ -31,6 +31,8 @@ class CanonicalEmailField(serializers.EmailField):
     is ``customer@…``."""
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and len(data) > EMAIL_INPUT_MAX_LENGTH:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(canonical_email(data) if isinstance(data, str) else data)
 
 

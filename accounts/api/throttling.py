@@ -1,4 +1,4 @@
-from accounts.identity import canonical_email
+from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from cinema.api.throttling import AtomicRateThrottle
 
 
@@ -13,4 +13,5 @@ class LoginAccountThrottle(AtomicRateThrottle):
         email = request.data.get("email") if hasattr(request.data, "get") else None
         if not isinstance(email, str) or not email.strip():
             return None
-        return canonical_email(email)[:254]
+        # Longer input is refused before any password check: its bucket does not matter.
+        return canonical_email(email[:EMAIL_INPUT_MAX_LENGTH])[:254]

@@ -197,3 +197,14 @@ def test_the_migration_refuses_to_merge_two_accounts_and_names_them(kassir):
     assert f"'ka\u017fsir@cinema.local' (id {twin.pk})" in str(refused.value)
     odd.refresh_from_db()
     assert odd.email.startswith("\uff4f")  # nothing was changed
+
+
+def test_an_overlong_address_is_refused_without_being_normalised(monkeypatch):
+    from accounts import identity
+
+    normalised = []
+    real = identity.unicodedata.normalize
+    monkeypatch.setattr(identity.unicodedata, "normalize", lambda form, s: normalised.append(len(s)) or real(form, s))
+    response = _login("\ufdfa" * 100_000 + "@cinema.local")  # NFKC makes each of these 18 characters
+    assert response.status_code == 400 and "email" in response.json()["errors"]
+    assert max(normalised) <= 18 * identity.EMAIL_INPUT_MAX_LENGTH  # bounded by the cap, not by the request
