@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cinema.monitoring.RequestMetricsMiddleware",  # HTTP metrics (django-prometheus names)
     "cinema.logging.RequestLogMiddleware",
+    "cinema.middleware.ApiInputGuardMiddleware",  # no control characters in /api/ paths and queries
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
@@ -174,7 +175,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cinema.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cinema.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "cinema.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from cinema import health
+from cinema.api import errors
 
 # Django tries the patterns in order: the hottest paths first (holds, payments,
 # the seat map, then sessions and films), about 12 µs saved per request.
@@ -28,3 +29,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("", include("web.urls")),
 ]
+
+handler400 = errors.handler400
+handler403 = errors.handler403
+handler404 = errors.handler404
+handler500 = errors.handler500

@@ -9,9 +9,12 @@ extra data of the error (e.g. the seats that are taken).
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -106,3 +109,32 @@ def _challenged(response: Response) -> Response:
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+# Django's own error pages (an unknown URL, a crash outside DRF's handler, a
+# disallowed host) answer the envelope under the API's prefix and HTML elsewhere.
+# DRF's views answer their own 404/405 through exception_handler above.
+
+
+def _api_or(request, html_view, status_code: int, code: str, message: str, **kwargs):
+    if request.path_info.startswith(settings.API_PREFIX):
+        return JsonResponse(error_body(code, str(message)), status=status_code)
+    return html_view(request, **kwargs)
+
+
+def handler400(request, exception=None):
+    return _api_or(request, defaults.bad_request, 400, "bad_request", _("Bad request."), exception=exception)
+
+
+def handler403(request, exception=None):
+    return _api_or(
+        request, defaults.permission_denied, 403, "permission_denied", _("Permission denied."), exception=exception
+    )
+
+
+def handler404(request, exception=None):
+    return _api_or(request, defaults.page_not_found, 404, "not_found", _("Not found."), exception=exception)
+
+
+def handler500(request):
+    return _api_or(request, defaults.server_error, 500, "server_error", _("Server error."))
