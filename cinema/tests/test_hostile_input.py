@@ -7,10 +7,13 @@ Django's own error pages under /api/ by the handlers in cinema/urls.py.
 """
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client, override_settings
 from django.urls import path
 
+from catalog.models import Movie
 from cinema import urls as project_urls
+from cinema.api.errors import exception_handler
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +115,11 @@ def test_django_errors_elsewhere_stay_html():
     client = Client(raise_request_exception=False)
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
     assert client.get("/boom/").status_code == 500
+
+
+def test_a_create_that_loses_a_uniqueness_race_is_a_409(movie):
+    """Two managers create a film with the same slug at once: both pass validation, one insert fails."""
+    with pytest.raises(IntegrityError) as lost, transaction.atomic():
+        Movie.objects.create(title="Другой", slug=movie.slug, duration_minutes=90, release_date=movie.release_date)
+    response = exception_handler(lost.value, {})
+    assert response.status_code == 409 and set(response.data) == ENVELOPE and response.data["code"] == "conflict"
