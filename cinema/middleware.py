@@ -5,6 +5,10 @@ query-string value holding a control character (NUL above all: PostgreSQL
 cannot store or compare text with one and answered a DataError, a 500). One
 check for every view, before any of them runs.
 
+``ContentSecurityPolicyMiddleware`` gives every answer the app's
+Content-Security-Policy (settings.CSP_PAGES for HTML, settings.CSP_DATA for the
+rest); nginx passes it through.
+
 The rest is browser-only middleware, not run for the API.
 
 The REST API under ``/api/`` is stateless: it authenticates every request by
@@ -46,6 +50,18 @@ class ApiInputGuardMiddleware:
     def _has_control_character(request) -> bool:
         query = unquote(request.META.get("QUERY_STRING", ""))
         return bool(_CONTROL.search(request.path_info) or _CONTROL.search(query))
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            html = response.get("Content-Type", "").startswith("text/html")
+            response["Content-Security-Policy"] = settings.CSP_PAGES if html else settings.CSP_DATA
+        return response
 
 
 class _NotForTheApi:

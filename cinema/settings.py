@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "cinema.logging.RequestLogMiddleware",
     "cinema.middleware.ApiInputGuardMiddleware",  # no control characters in /api/ paths and queries
     "django.middleware.security.SecurityMiddleware",
+    "cinema.middleware.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
     "django.middleware.locale.LocaleMiddleware",
@@ -263,6 +264,21 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 
 # --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
+# --- Content Security Policy (cinema.middleware; docs/SECURITY.md) -------------
+# Pages (the site, the admin, the API docs) load everything from this origin and
+# run no inline script. Inline styles are still allowed: the seat map places
+# seats with style attributes and ReDoc injects its styles; a nonce-based
+# style-src is the next step. blob: images are the QR codes the site fetches
+# with the customer's token; blob: workers are ReDoc's search.
+CSP_PAGES = env_str(
+    "CSP_PAGES",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+# Everything else (JSON, QR images, files) is data, never a document that loads anything.
+CSP_DATA = env_str("CSP_DATA", "default-src 'none'; frame-ancestors 'none'; sandbox")
+
 API_PREFIX = "/api/"  # the stateless API: CORS here, and no session middleware (cinema.middleware)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = rf"^{API_PREFIX}.*$"
