@@ -263,22 +263,21 @@ if not DEBUG:
     # Probes and the Prometheus scraper talk to gunicorn directly, inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 
-# --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
 # --- Content Security Policy (cinema.middleware; docs/SECURITY.md) -------------
 # Pages (the site, the admin, the API docs) load everything from this origin and
 # run no inline script. Inline styles are still allowed: the seat map places
 # seats with style attributes and ReDoc injects its styles; a nonce-based
 # style-src is the next step. blob: images are the QR codes the site fetches
 # with the customer's token; blob: workers are ReDoc's search.
-CSP_PAGES = env_str(
-    "CSP_PAGES",
+CSP_PAGES = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'",
+    "form-action 'self'; frame-ancestors 'none'"
 )
 # Everything else (JSON, QR images, files) is data, never a document that loads anything.
-CSP_DATA = env_str("CSP_DATA", "default-src 'none'; frame-ancestors 'none'; sandbox")
+CSP_DATA = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
+# --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
 API_PREFIX = "/api/"  # the stateless API: CORS here, and no session middleware (cinema.middleware)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = rf"^{API_PREFIX}.*$"
