@@ -53,9 +53,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cinema.monitoring.RequestMetricsMiddleware",  # HTTP metrics (django-prometheus names)
     "cinema.logging.RequestLogMiddleware",
+    "cinema.middleware.ContentSecurityPolicyMiddleware",  # on every answer, the guard's too
     "cinema.middleware.ApiInputGuardMiddleware",  # no control characters in /api/ paths and queries
     "django.middleware.security.SecurityMiddleware",
-    "cinema.middleware.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
     "django.middleware.locale.LocaleMiddleware",

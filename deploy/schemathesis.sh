@@ -8,7 +8,7 @@
 #   FUZZ_PORT (19180)       loopback port of gunicorn
 #   FUZZ_SEED (20261201)    schemathesis seed
 #   FUZZ_MAX_EXAMPLES (12)  examples per operation and phase
-#   FUZZ_MAX_TIME (100)     seconds per role, all phases together
+#   FUZZ_MAX_TIME (75)      seconds per role, all phases together
 #   FUZZ_WORKERS (1)        concurrent schemathesis workers
 #   KEEP_FUZZ_LOGS=1        keep the work directory (gunicorn log, reports)
 set -euo pipefail
@@ -18,7 +18,7 @@ PY="$ROOT/.venv/bin/python"
 PORT=${FUZZ_PORT:-19180}
 SEED=${FUZZ_SEED:-20261201}
 MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-12}
-MAX_TIME=${FUZZ_MAX_TIME:-100}
+MAX_TIME=${FUZZ_MAX_TIME:-75}
 WORKERS=${FUZZ_WORKERS:-1}
 PASSWORD=fuzz-demo-pass
 WORK=$(mktemp -d /tmp/cinema-fuzz.XXXXXX)

@@ -25,7 +25,10 @@ def test_pages_get_the_page_policy(path):
     assert not any(re.search(r"https?:|\*", source) for sources in policy.values() for source in sources)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/movies/", "/api/schema/", "/api/v1/no-such-thing/", "/health/live"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/movies/", "/api/schema/", "/api/v1/no-such-thing/", "/api/v1/movies/search/?q=a%00b", "/health/live"],
+)
 def test_data_gets_the_policy_that_loads_nothing(path):
     policy = directives(Client().get(path)["Content-Security-Policy"])
     assert policy["default-src"] == ["'none'"] and "sandbox" in policy
