@@ -204,7 +204,6 @@ def session(movie, hall):
     )
 
 
-
 def pay_booking(user, booking, **kwargs):
     """Pay a held booking through the fake provider's page (see ``pay_through_fake``)."""
     from booking.providers.fake.provider import pay_through_fake

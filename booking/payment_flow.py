@@ -14,7 +14,7 @@ steps. Both settle a payment in one short transaction
 (``payment_settle``): tickets paid, counters, the confirmation e-mail queued.
 """
 
-import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.models import User
 from booking import metrics
@@ -70,7 +71,14 @@ class PaymentStart:
 
 
 def _fingerprint(booking_id: int, method: str, return_url: str) -> str:
-    return hashlib.sha256(f"{booking_id}|{method}|{return_url}".encode()).hexdigest()
+    """What a payment request asked for, the whole of it, as a keyed hash (HMAC on SECRET_KEY):
+    the same Idempotency-Key with any other request is refused, not answered with the first outcome."""
+    request = json.dumps(
+        {"booking": booking_id, "payment_method": method, "return_url": return_url},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return salted_hmac("booking.payment-request", request, algorithm="sha256").hexdigest()
 
 
 def _lock_booking(session_id: int, booking_id: int) -> tuple[Session, Booking, list[Ticket]]:

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cinema.monitoring.RequestMetricsMiddleware",  # HTTP metrics (django-prometheus names)
     "cinema.logging.RequestLogMiddleware",
+    "cinema.middleware.ContentSecurityPolicyMiddleware",  # on every answer, the guard's too
+    "cinema.middleware.ApiInputGuardMiddleware",  # no control characters in /api/ paths and queries
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
@@ -192,7 +194,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cinema.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cinema.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "cinema.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -282,9 +284,9 @@ PAYMENT_DEFAULT_RETURN_URL = env_str("PAYMENT_DEFAULT_RETURN_URL", "/tickets/")
 REFUND_MAX_ATTEMPTS = env_int("REFUND_MAX_ATTEMPTS", 8)
 PAYMENT_FAKE_LATENCY_MS = env_int("PAYMENT_FAKE_LATENCY_MS", 0)
 # The fake provider signs its webhooks with this key (unset: one derived from SECRET_KEY).
-PAYMENT_FAKE_WEBHOOK_SECRET = env_str("PAYMENT_FAKE_WEBHOOK_SECRET") or hashlib.sha256(
-    f"fake-psp-webhooks:{SECRET_KEY}".encode()
-).hexdigest()
+PAYMENT_FAKE_WEBHOOK_SECRET = (
+    env_str("PAYMENT_FAKE_WEBHOOK_SECRET") or hashlib.sha256(f"fake-psp-webhooks:{SECRET_KEY}".encode()).hexdigest()
+)
 # Where the fake provider POSTs its webhooks; empty: this site, as the card page was reached.
 PAYMENT_FAKE_WEBHOOK_URL = env_str("PAYMENT_FAKE_WEBHOOK_URL")
 YOOKASSA_SHOP_ID = env_str("YOOKASSA_SHOP_ID")
@@ -312,6 +314,20 @@ if not DEBUG:
     # Probes and the Prometheus scraper talk to gunicorn directly, inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 
+# --- Content Security Policy (cinema.middleware; docs/SECURITY.md) -------------
+# Pages (the site, the admin, the API docs) load everything from this origin and
+# run no inline script. Inline styles are still allowed: the seat map places
+# seats with style attributes and ReDoc injects its styles; a nonce-based
+# style-src is the next step. blob: images are the QR codes the site fetches
+# with the customer's token; blob: workers are ReDoc's search.
+CSP_PAGES = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Everything else (JSON, QR images, files) is data, never a document that loads anything.
+CSP_DATA = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
 # --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
 API_PREFIX = "/api/"  # the stateless API: CORS here, and no session middleware (cinema.middleware)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
@@ -336,7 +352,3 @@ LOGGING = {
         "cinema.access": {"level": env_str("ACCESS_LOG_LEVEL", "INFO")},
     },
 }
-
-# E-mail uniqueness is case-insensitive: a UniqueConstraint on Lower("email")
-# (accounts.User.Meta) that Django's check for `unique=True` does not see.
-SILENCED_SYSTEM_CHECKS = ["auth.W004"]

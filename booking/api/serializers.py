@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from booking.errors import CardDataNotAccepted
 from booking.models import BookingStatus, PaymentMethod, PaymentStatus, TicketStatus
-from cinema.api.fields import LocalDateTimeField
+from cinema.api.fields import CalendarDateField, LocalDateTimeField
 from venues.models import SeatCategory
 
 
@@ -298,8 +298,8 @@ class SessionCancelRequestSerializer(serializers.Serializer):
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = CalendarDateField(required=False)
+    date_to = CalendarDateField(required=False)
     cinema = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
     movie = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
 

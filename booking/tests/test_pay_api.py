@@ -28,3 +28,19 @@ def test_pay_by_ticket_answers_not_found_before_a_missing_key(
     assert response.status_code == status, response.content[:200]
     assert code is None or response.json()["code"] == code
     assert client.post("/api/v1/tickets/999999/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY="x").status_code == 404
+
+
+def test_the_idempotency_key_is_bound_to_the_whole_request(customer, customer_client, session):
+    """The same key with another request (here another return address) is refused, not answered with the first."""
+    ticket = services.ticket_hold(user=customer, session_id=session.pk, seats=[(2, 3)]).ticket_list[0]
+    url = f"/api/v1/tickets/{ticket.pk}/pay/"
+    first = customer_client.post(url, CARD, format="json", HTTP_IDEMPOTENCY_KEY="one")
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first
+
+    elsewhere = {**CARD, "return_url": "/sessions/"}
+    response = customer_client.post(url, elsewhere, format="json", HTTP_IDEMPOTENCY_KEY="one")
+    assert response.status_code == 409 and response.json()["code"] == "idempotency_key_reused"
+
+    replay = customer_client.post(url, CARD, format="json", HTTP_IDEMPOTENCY_KEY="one")
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json()["payment"] == first.json()["payment"]

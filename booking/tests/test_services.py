@@ -13,7 +13,7 @@ from booking.errors import (
     SeatUnavailable,
     TicketNotUsable,
 )
-from booking.models import Booking, Refund, Ticket, TicketStatus
+from booking.models import Booking, Payment, Refund, Ticket, TicketStatus
 from booking.selectors import seat_map
 from booking.tokens import make_ticket_token
 from cinema.errors import ValidationFailed
@@ -88,6 +88,25 @@ def test_holds_outside_sales_are_refused(customer, session, change):
     Session.objects.filter(pk=session.pk).update(**{k: values.get(v, v) for k, v in change.items()})
     with pytest.raises(SalesClosed):
         hold(customer, session)
+
+
+def test_a_hold_made_before_the_sales_cut_off_can_be_paid_after_it(customer, other_customer, session):
+    """The hold is honoured to its end (docs/USE_CASE_BOOKING.md, 9d); the cut-off stops new holds only."""
+    booking = hold(customer, session)
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() + timedelta(minutes=5))  # cut-off passed
+    with pytest.raises(SalesClosed):
+        hold(other_customer, session, [(3, 1)])
+    payment = pay(customer, booking)
+    assert payment.status == "succeeded"
+    assert set(booking.tickets.values_list("status", flat=True)) == {TicketStatus.PAID}
+
+
+def test_a_hold_cannot_be_paid_once_the_session_has_started(customer, session):
+    booking = hold(customer, session)
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(SalesClosed):
+        pay(customer, booking)
+    assert Payment.objects.count() == 0
 
 
 def test_a_lapsed_hold_frees_the_seat_at_once(customer, other_customer, session):
