@@ -205,7 +205,8 @@ def test_the_card_page_is_a_form_without_inline_script(customer, session):
     page = Client().get(f"/fake-psp/checkout/{payment.provider_reference}/", HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
     assert page.status_code == 200 and 'name="card_number"' in html and "<label" in html
-    assert "<script" not in html and "onclick" not in html
+    assert "<script" not in html and "onclick" not in html and "style=" not in html
+    assert "script-src 'self'" in page["Content-Security-Policy"]  # the strict policy of every page applies
 
 
 def test_the_card_page_speaks_russian(customer, session):
