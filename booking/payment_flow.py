@@ -418,10 +418,10 @@ def _notify_booking_paid(*, booking: Booking) -> None:
 def _notify_late_payment_refunded(*, booking: Booking, payment: Payment) -> None:
     """Tell the customer their late payment is on its way back (their seats were sold)."""
     try:
-        from notifications.services import notify_late_payment_refunded
+        from notifications.services import notify_tickets_refunded
     except ImportError:  # the e-mail outbox is not installed yet
         return
-    notify_late_payment_refunded(booking=booking, payment=payment)
+    notify_tickets_refunded(booking=booking, tickets=list(booking.tickets.order_by("pk")), amount=payment.amount)
 
 
 @dataclass(frozen=True)
