@@ -512,3 +512,19 @@ def test_a_ticket_released_while_paying_is_paid_back_and_the_rest_issued(custome
     assert refund.amount == released.price and refund.ticket is None
     customer.refresh_from_db()
     assert customer.total_spent == payment.amount - released.price
+
+
+def test_the_openapi_schema_documents_the_payment_resource_and_the_webhook(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths = schema["paths"]
+    payment = paths["/api/v1/payments/{id}/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    fields = schema["components"]["schemas"][payment["$ref"].rsplit("/", 1)[-1]]["properties"]
+    assert set(fields) == {
+        "id", "status", "amount", "currency", "booking", "confirmation_url", "failure_reason", "created_at", "paid_at"
+    }  # fmt: skip
+    webhook = paths["/api/v1/payments/webhooks/{provider}/"]["post"]
+    assert {"200", "400"} <= set(webhook["responses"]) and "X-Fake-PSP-Signature" in webhook["description"]
+    pay = paths["/api/v1/tickets/{id}/pay/"]["post"]
+    assert "201" in pay["responses"] and any(p["name"] == "Idempotency-Key" for p in pay["parameters"])
