@@ -24,7 +24,7 @@ def deliver_webhook(self, event_id: str) -> None:
     if event is None:
         return
     if not event.url:  # its payment was never confirmed on the card page (settled in-process)
-        log.warning("webhook has no address", extra={"event": event.id})
+        log.info("webhook has no address", extra={"event": event.id})
         return
     body = event.body.encode()
     try:
