@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -71,11 +72,19 @@ def _pay(user, booking_id: int, session_id: int, idempotency_key, method, card_n
             raise ValidationFailed(
                 "An Idempotency-Key header (1–255 characters) is required.", code="idempotency_key_required"
             )
-        tickets = lock_tickets(Ticket.objects.filter(booking_id=booking.pk))
-        # Read after the booking lock: a request with the same key that held the
-        # lock before us has committed its payment by now, and we see it.
-        earlier = Payment.objects.filter(user_id=user.pk, idempotency_key=idempotency_key, kind=PaymentKind.CHARGE)
-        earlier = earlier.first()
+        # The tickets, each with the payment an earlier request with this key
+        # made (at most one: the key is unique per user). Read in a statement
+        # after the booking lock: a request with the same key that held the
+        # lock before us has committed by now, and this statement sees it.
+        earlier_payment = Payment.objects.filter(
+            user_id=user.pk, idempotency_key=idempotency_key, kind=PaymentKind.CHARGE
+        ).values("pk")[:1]
+        tickets = lock_tickets(
+            Ticket.objects.filter(booking_id=booking.pk).annotate(earlier_payment=Subquery(earlier_payment))
+        )
+        earlier = None
+        if tickets and tickets[0].earlier_payment is not None:
+            earlier = Payment.objects.get(pk=tickets[0].earlier_payment)
         fingerprint = _fingerprint(booking.pk, method, card_number)
         if earlier is not None:
             if earlier.request_fingerprint != fingerprint:
@@ -131,7 +140,7 @@ def _pay(user, booking_id: int, session_id: int, idempotency_key, method, card_n
             "payment_reference": result.reference,
             "updated_at": now,
         }
-        Ticket.objects.filter(pk__in=[t.pk for t in held]).update(**paid)
+        Ticket.objects.filter(booking_id=booking.pk, status=TicketStatus.RESERVED).update(**paid)
         for ticket in held:
             for field, value in paid.items():
                 setattr(ticket, field, value)
