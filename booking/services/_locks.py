@@ -19,8 +19,9 @@ write. Freeing capacity (a lapsed hold) needs no lock of its own.
 
 A seat is taken by inserting a ticket: the partial unique index
 ``ticket_one_live_per_seat`` is the real guard, no read-then-write check.
-A lapsed hold still occupies that index until it is moved to ``expired``,
-which a hold does for the seats it wants, inside its own transaction.
+A lapsed hold still occupies that index until it is moved to ``expired``:
+a hold whose insert the index refused locks the tickets on its seats (step
+3), retires the lapsed ones and inserts again, in a new transaction.
 """
 
 from decimal import Decimal

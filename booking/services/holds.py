@@ -69,11 +69,19 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
 
     now = timezone.now()
     try:
-        with transaction.atomic():
-            booking, tickets = _hold(user, session_id, seats, now)
+        try:
+            # Most holds want free seats: insert at once, and let the unique
+            # index refuse a seat that still has a ticket on it.
+            with transaction.atomic():
+                booking, tickets = _hold(user, session_id, seats, now, look_first=False)
+        except IntegrityError:
+            # A ticket is on one of these seats (sold, held, or a lapsed hold
+            # not yet retired), and the transaction is undone: look at them
+            # this time, under their locks, and try once more.
+            with transaction.atomic():
+                booking, tickets = _hold(user, session_id, seats, now, look_first=True)
     except IntegrityError:
-        # Someone took a seat between our look and our insert (the unique index
-        # refused it, and the transaction is undone): name the seats now taken.
+        # Someone took a seat between our look and our insert: name the seats now taken.
         taken = list(
             Ticket.objects.filter(session_id=session_id).filter(_on_seats(seats)).live(now).values_list("row", "seat")
         )
@@ -90,7 +98,9 @@ def _on_seats(seats: list[tuple[int, int]]) -> Q:
     return found
 
 
-def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tuple[Booking, list[Ticket]]:
+def _hold(
+    user: User, session_id: int, seats: list[tuple[int, int]], now, *, look_first: bool
+) -> tuple[Booking, list[Ticket]]:
     _commit_without_waiting_for_disk()
     session = lock_session(session_id)
     problem = sales_problem(session, now)
@@ -105,21 +115,8 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     if blocked:
         raise _seats_refused(blocked, "seat_blocked", "These seats are not for sale: {}.", "Not for sale: {}.")
 
-    # The tickets still on these seats, locked like every other writer of
-    # tickets locks them. A live one refuses the hold; a lapsed hold frees its
-    # seat at once and is retired here, before the seat is taken again.
-    occupying = lock_tickets(
-        Ticket.objects.filter(session_id=session_id, status__in=LIVE_STATUSES)
-        .filter(_on_seats(seats))
-        .only("id", "row", "seat", "status", "reserved_until")
-    )
-    lapsed = [t.pk for t in occupying if t.status == TicketStatus.RESERVED and t.reserved_until <= now]
-    taken = [(t.row, t.seat) for t in occupying if t.pk not in lapsed]
-    if taken:
-        raise _taken_error(taken)
-    if lapsed:
-        Ticket.objects.filter(pk__in=lapsed).update(status=TicketStatus.EXPIRED, updated_at=now)
-        metrics.count(metrics.holds_expired, len(lapsed))
+    if look_first:
+        _clear_seats(session_id, seats, now)
 
     reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
     prices = [session.price_for(layout[seat].category) for seat in seats]
@@ -151,6 +148,25 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     seat_map_changed(session.pk)
     metrics.count(metrics.seats_held, len(seats))
     return booking, tickets
+
+
+def _clear_seats(session_id: int, seats: list[tuple[int, int]], now) -> None:
+    """The tickets still on these seats, locked like every other writer of
+    tickets locks them. A live one refuses the hold (``SeatUnavailable``); a
+    lapsed hold frees its seat at once and is retired here, before the seat
+    is taken again."""
+    occupying = lock_tickets(
+        Ticket.objects.filter(session_id=session_id, status__in=LIVE_STATUSES)
+        .filter(_on_seats(seats))
+        .only("id", "row", "seat", "status", "reserved_until")
+    )
+    lapsed = [t.pk for t in occupying if t.status == TicketStatus.RESERVED and t.reserved_until <= now]
+    taken = [(t.row, t.seat) for t in occupying if t.pk not in lapsed]
+    if taken:
+        raise _taken_error(taken)
+    if lapsed:
+        Ticket.objects.filter(pk__in=lapsed).update(status=TicketStatus.EXPIRED, updated_at=now)
+        metrics.count(metrics.holds_expired, len(lapsed))
 
 
 def _commit_without_waiting_for_disk() -> None:

@@ -20,10 +20,10 @@ def test_hold_and_pay_take_a_fixed_number_of_queries(customer, session, seats, d
     body = {"session": session.pk, "seats": [{"row": r, "seat": s} for r, s in seats]}
     postgres = connection.vendor == "postgresql"
     # The user (authentication); savepoint; SET LOCAL synchronous_commit
-    # (PostgreSQL); the session lock and the session; the seats' tickets; the
-    # booking; its tickets (one INSERT); release; plus the hall's layout the
-    # first time this process sees it.
-    with django_assert_max_num_queries(10 if postgres else 9):
+    # (PostgreSQL); the session lock and the session; the booking; its tickets
+    # (one INSERT); release; plus the hall's layout the first time this
+    # process sees it.
+    with django_assert_max_num_queries(9 if postgres else 8):
         hold = client.post("/api/v1/tickets/", body, format="json")
     assert hold.status_code == 201
     ticket = hold.json()["tickets"][0]["id"]
@@ -74,8 +74,8 @@ def test_seat_map_and_hold_cost_the_same_in_any_hall(
         seats = anon_client.get(f"/api/v1/sessions/{show.pk}/seats/").json()["seats"]
     assert len(seats) == rows * per_row and sum(s["status"] == "held" for s in seats) == 3
     # Savepoint, SET LOCAL (PostgreSQL), the session lock and the session, the
-    # seats' tickets, the booking, its tickets (one INSERT), release.
-    with django_assert_num_queries(8 if connection.vendor == "postgresql" else 7):
+    # booking, its tickets (one INSERT), release.
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 6):
         services.ticket_hold(user=customer, session_id=show.pk, seats=[(1, 1), (1, 2)])
 
 
@@ -109,3 +109,25 @@ def test_a_hold_commits_without_waiting_for_the_disk_and_a_payment_waits(custome
     settings.BOOKING_HOLDS_WAIT_FOR_DISK = True
     held, asynchronous = sent(lambda: hold(2))
     assert held.status_code == 201 and asynchronous == []
+
+
+def test_a_hold_refused_by_the_unique_index_looks_at_the_seats_once_and_retires_a_lapsed_hold(
+    customer, other_customer, session, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from booking.models import Ticket
+
+    lapsed = services.ticket_hold(user=customer, session_id=session.pk, seats=[(2, 5)])
+    Ticket.objects.filter(booking=lapsed).update(reserved_until=timezone.now() - timedelta(seconds=1))
+    postgres = connection.vendor == "postgresql"
+    # The first try (savepoint, SET LOCAL on PostgreSQL, the session lock and the
+    # session, the booking, its tickets refused, rollback to the savepoint and
+    # its release), then the second, which also locks the seats' tickets and
+    # retires the lapsed one.
+    with django_assert_num_queries(17 if postgres else 15):
+        booking = services.ticket_hold(user=other_customer, session_id=session.pk, seats=[(2, 5)])
+    assert Ticket.objects.get(booking=lapsed).status == "expired"
+    assert booking.ticket_list[0].status == "reserved"
