@@ -3,7 +3,7 @@ throttles' window counter as one script.
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every
 cache call; redis-py's constructor copies its table of response callbacks each
-time, which cost about 0.5 ms per call here — more than the round trip. The
+time, which cost more than the round trip (docs/PERFORMANCE.md). The
 client is thread-safe (it takes connections from the pool), so one per pool
 serves every call.
 """
