@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-PORT = int(os.environ.get("BENCH_PORT", "18100"))  # and the next one, for the slow-provider run
+PORT = int(os.environ.get("BENCH_PORT", "18100"))  # another when 18100 is taken; the slow-provider run uses +1
 BASE = f"http://127.0.0.1:{PORT}"
 TARGETS = {
     "seat_map": 0.6,

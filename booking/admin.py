@@ -3,9 +3,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Booking, Payment, Refund, Ticket
-from booking.refunds import refund_retry
 from booking.selectors import seat_map
-from booking.services import session_cancel, ticket_cancel
+from booking.services import refund_retry, session_cancel, ticket_cancel
 from cinema.admin_utils import ModelAdmin, run_action
 from scheduling.admin import SessionAdmin
 from scheduling.models import Session

@@ -2,18 +2,19 @@
 
 from celery import shared_task
 
-from booking import payment_flow, refunds
+from booking.models import Refund
+from booking.services import payments, refunds
 
 
 @shared_task(bind=True, max_retries=None, name="booking.refund_execute")
 def refund_execute(self, refund_id: int) -> str:
     outcome = refunds.refund_attempt(refund_id=refund_id)
     if outcome == "retry":
-        attempts = refunds.Refund.objects.values_list("attempts", flat=True).get(pk=refund_id)
+        attempts = Refund.objects.values_list("attempts", flat=True).get(pk=refund_id)
         raise self.retry(countdown=refunds.backoff_seconds(attempts))
     return outcome
 
 
 @shared_task(name="booking.payments_reconcile")
 def payments_reconcile() -> dict:
-    return payment_flow.payments_reconcile().__dict__
+    return payments.payments_reconcile().__dict__

@@ -11,10 +11,11 @@ import responses
 from django.test import Client
 from django.utils import timezone
 
-from booking import payment_flow, services
+from booking import services
 from booking.models import Booking, Payment, ProcessedWebhookEvent, Refund, Ticket, TicketStatus
 from booking.providers.fake.models import FakePspEvent, FakePspPayment
 from booking.providers.fake.provider import pay_on_page, sign
+from booking.services import payments as payment_flow
 from conftest import pay_booking
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,13 @@ import pytest
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from booking import payment_flow, services
+from booking import services
 from booking.errors import PaymentInProgress
 from booking.models import Booking, Payment, Ticket, TicketStatus
 from booking.providers import get_provider
 from booking.providers.fake.models import FakePspPayment
 from booking.providers.fake.provider import pay_on_page
+from booking.services import payments as payment_flow
 from booking.tokens import make_ticket_token
 from cinema.errors import ApplicationError
 from conftest import make_user, pay_booking

@@ -6,9 +6,10 @@ import pytest
 import responses
 from django.test import Client
 
-from booking import payment_flow, services
+from booking import services
 from booking.models import Payment, Refund, TicketStatus
-from booking.refunds import refund_attempt
+from booking.services import payments as payment_flow
+from booking.services import refund_attempt
 
 pytestmark = pytest.mark.django_db
 API = "https://api.yookassa.ru/v3"

@@ -5,7 +5,7 @@ Runs every minute as a periodic job (CELERY_BEAT_SCHEDULE); this command runs it
 
 from django.core.management.base import BaseCommand
 
-from booking.payment_flow import payments_reconcile
+from booking.services import payments_reconcile
 
 
 class Command(BaseCommand):

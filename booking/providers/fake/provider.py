@@ -228,7 +228,7 @@ def pay_through_fake(user, booking, *, card: str = "4242424242424242", key: str 
     import uuid
 
     from booking.models import Payment
-    from booking.payment_flow import payment_settle, ticket_pay
+    from booking.services.payments import payment_settle, ticket_pay
 
     ticket = booking.tickets.order_by("pk").first()
     started = ticket_pay(user=user, ticket_id=ticket.pk, idempotency_key=key or uuid.uuid4().hex)

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -51,8 +51,9 @@ from booking.models import (
 )
 from booking.providers import get_provider
 from booking.providers.base import CANCELED, SUCCEEDED, ProviderError, ProviderPayment, Receipt, ReceiptItem
-from booking.refunds import refund_record, refund_succeeded
 from booking.selectors import seat_map_changed
+from booking.services._locks import count_sale, lock_booking, lock_session, lock_tickets
+from booking.services.refunds import refund_record, refund_succeeded, refunds_requeue
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionStatus
 
@@ -84,11 +85,9 @@ def _fingerprint(booking_id: int, method: str, return_url: str) -> str:
 def _lock_booking(session_id: int, booking_id: int) -> tuple[Session, Booking, list[Ticket]]:
     """Steps 1–3 of the lock protocol for one booking: its session (shared with
     holds), the booking, its tickets in id order."""
-    from booking.services import _lock_session
-
-    session = _lock_session(session_id)
-    booking = Booking.objects.select_for_update().get(pk=booking_id)
-    tickets = list(Ticket.objects.select_for_update().filter(booking_id=booking_id).order_by("pk"))
+    session = lock_session(session_id)
+    booking = lock_booking(booking_id)
+    tickets = lock_tickets(Ticket.objects.filter(booking_id=booking_id))
     return session, booking, tickets
 
 
@@ -393,16 +392,9 @@ def _issue_tickets(session: Session, booking: Booking, tickets: list[Ticket], pa
         payment_reference=payment.provider_reference,
         updated_at=now,
     )
-    Session.objects.filter(pk=session.pk).update(
-        seats_sold=F("seats_sold") + count, seats_available=F("seats_available") - count
-    )
-    User.objects.filter(pk=booking.user_id).update(
-        total_spent=F("total_spent") + total,
-        tickets_purchased=F("tickets_purchased") + count,
-        bonus_points=F("bonus_points") + int(total // 100),
-    )
+    count_sale(session_id=session.pk, user_id=booking.user_id, tickets=count, amount=total)
     metrics.count(metrics.tickets_sold, count)
-    seat_map_changed(session.pk, seats_freed=False)
+    seat_map_changed(session.pk)
     return count
 
 
@@ -437,8 +429,6 @@ def payments_reconcile(*, now=None) -> Reconciliation:
     PAYMENT_RECONCILE_AFTER_MINUTES are looked up at the provider (no
     transaction open while asking) and settled; those that never reached it
     (a crash after step 1) are cancelled; refunds whose job was lost are queued again."""
-    from booking.refunds import refunds_requeue
-
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
     stale = list(Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lte=cutoff).order_by("created_at"))
