@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.models import Booking, Payment, Ticket
 from booking.selectors import seat_map
 from booking.services import session_cancel, ticket_cancel
-from cinema.admin_utils import ModelAdmin, run_action
+from cinema.admin_utils import AuditHistoryMixin, ModelAdmin, run_action
 from scheduling.admin import SessionAdmin
 from scheduling.models import Session
 
@@ -70,7 +70,7 @@ class BookingAdmin(ReadOnlyMoneyAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyMoneyAdmin):
+class TicketAdmin(AuditHistoryMixin, ReadOnlyMoneyAdmin):
     list_display = ("number", "user", "session", "row", "seat", "category", "price", "status", "paid_at")
     list_filter = ("status", "category", "session__hall__cinema", ("created_at", admin.DateFieldListFilter))
     search_fields = ("number", "user__email", "booking__reference")
@@ -103,7 +103,7 @@ class TicketAdmin(ReadOnlyMoneyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyMoneyAdmin):
+class PaymentAdmin(AuditHistoryMixin, ReadOnlyMoneyAdmin):
     list_display = ("created_at", "kind", "status", "amount", "currency", "method", "booking", "user", "provider")
     list_filter = ("kind", "status", "method", "provider")
     search_fields = ("booking__reference", "user__email", "provider_reference")

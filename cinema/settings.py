@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backoffice.admin_config.BackOfficeAdminConfig",  # Django's admin, the chain's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",
     "cinema",
     "accounts",
     "catalog",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "booking",
     "reviews",
     "web",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "cinema.middleware.AuthenticationMiddleware",  # as above
     "cinema.middleware.MessageMiddleware",  # as above
+    "backoffice.audit.AuditActorMiddleware",  # names the user in the audit trail
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -259,6 +262,18 @@ REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 60)
 CHECKIN_OPENS_MINUTES = env_int("CHECKIN_OPENS_MINUTES", 60)
 PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 SESSION_ADS_MINUTES = env_int("SESSION_ADS_MINUTES", 15)
+
+# --- Audit trail (django-auditlog): who changed what, before -> after ---------
+# Models and fields logged; the user is named by backoffice.audit. Ticket and
+# payment rows written by the hold and payment paths (raw SQL) are not logged:
+# refunds, cancellations and check-ins are (they save through the ORM).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "scheduling.session", "exclude_fields": ["seats_sold", "seats_available", "updated_at"]},
+    {"model": "accounts.user", "include_fields": ["role", "is_staff", "is_superuser", "is_active"]},
+    {"model": "booking.ticket", "include_fields": ["status", "refund_amount", "refunded_at"]},
+    {"model": "booking.payment", "include_fields": ["kind", "status", "amount", "decline_reason"]},
+)
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # who, not from where: addresses are personal data
 
 # --- Security (production) --------------------------------------------------
 if not DEBUG:
