@@ -122,7 +122,7 @@ def todays_sessions(*, today: date, now) -> list[dict]:
             {
                 "session": s,
                 "cinema": s.hall.cinema.name,
-                "starts": timezone.localtime(s.starts_at, s.hall.cinema.tz),
+                "starts": f"{timezone.localtime(s.starts_at, s.hall.cinema.tz):%H:%M}",  # the cinema's time
                 "sold": s.seats_sold,
                 "held": s.held,
                 "free": free,
