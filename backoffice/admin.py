@@ -37,7 +37,7 @@ class AuditEntryAdmin(ModelAdmin):
 
     @admin.display(description=_("who"), ordering="actor__email")
     def who(self, entry):
-        return entry.actor or entry.actor_email or _("system")
+        return entry.actor_email or entry.actor or _("system")
 
     @admin.display(description=_("action"), ordering="action")
     def action_name(self, entry):
@@ -60,6 +60,8 @@ class AuditEntryAdmin(ModelAdmin):
 
     @admin.display(description=_("before → after"))
     def changes_summary(self, entry):
+        if entry.action == LogEntry.Action.CREATE:
+            return format_html_join("", "<div><strong>{}</strong>: {}</div>", ((f, a) for f, _b, a in _changes(entry)))
         return format_html_join("", "<div><strong>{}</strong>: {} → {}</div>", _changes(entry))
 
     @admin.display(description=_("before → after"))

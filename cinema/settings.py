@@ -268,7 +268,31 @@ SESSION_ADS_MINUTES = env_int("SESSION_ADS_MINUTES", 15)
 # payment rows written by the hold and payment paths (raw SQL) are not logged:
 # refunds, cancellations and check-ins are (they save through the ORM).
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    {"model": "scheduling.session", "exclude_fields": ["seats_sold", "seats_available", "updated_at"]},
+    {
+        "model": "scheduling.session",
+        "include_fields": [
+            "movie",
+            "hall",
+            "starts_at",
+            "ends_at",
+            "busy_until",
+            "base_price",
+            "premium_price",
+            "vip_price",
+            "love_price",
+            "wheelchair_price",
+            "currency",
+            "format",
+            "audio_language",
+            "subtitles_language",
+            "status",
+            "is_premiere",
+            "sales_open_at",
+            "sales_close_at",
+            "cancelled_at",
+            "cancel_reason",
+        ],
+    },
     {"model": "accounts.user", "include_fields": ["role", "is_staff", "is_superuser", "is_active"]},
     {"model": "booking.ticket", "include_fields": ["status", "refund_amount", "refunded_at"]},
     {"model": "booking.payment", "include_fields": ["kind", "status", "amount", "decline_reason"]},
