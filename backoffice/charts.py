@@ -11,6 +11,7 @@ CHART_WIDTH = 720
 CHART_HEIGHT = 200
 CHART_LEFT = 56  # room for the axis labels
 CHART_BOTTOM = 24
+CHART_TOP = 10  # room for the top label
 SEGMENTS = ("sold", "held", "free")
 
 
@@ -51,7 +52,7 @@ def day_bars(days: list[tuple]) -> dict:
     """A bar per day: ``days`` is ``[(date, revenue, tickets), ...]`` in order."""
     top = _nice_ceiling(max((revenue for _, revenue, _ in days), default=Decimal("0")))
     plot_w = CHART_WIDTH - CHART_LEFT
-    plot_h = CHART_HEIGHT - CHART_BOTTOM
+    plot_h = CHART_HEIGHT - CHART_BOTTOM - CHART_TOP
     slot = plot_w / max(len(days), 1)
     bars = []
     for i, (day, revenue, tickets) in enumerate(days):
@@ -62,14 +63,14 @@ def day_bars(days: list[tuple]) -> dict:
                 "revenue": revenue,
                 "tickets": tickets,
                 "x": _fmt(CHART_LEFT + i * slot + slot * 0.15),
-                "y": _fmt(plot_h - h),
+                "y": _fmt(CHART_TOP + plot_h - h),
                 "width": _fmt(slot * 0.7),
                 "height": _fmt(h),
                 "label_x": _fmt(CHART_LEFT + i * slot + slot / 2),
                 "labelled": i % 5 == 0 or i == len(days) - 1,
             }
         )
-    ticks = [{"value": top * k / 4, "y": _fmt(plot_h - plot_h * k / 4)} for k in range(5)]
+    ticks = [{"value": top * k / 4, "y": _fmt(CHART_TOP + plot_h - plot_h * k / 4)} for k in range(5)]
     return {
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,

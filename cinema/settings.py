@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "auditlog",
+    "backoffice.admin_config.AuditTrailConfig",  # django-auditlog
     "cinema",
     "accounts",
     "catalog",

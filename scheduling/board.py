@@ -27,7 +27,7 @@ from venues.models import Cinema, Hall
 
 BOARD_WIDTH = 1100
 LABEL_WIDTH = 130
-ROW_HEIGHT = 54
+ROW_HEIGHT = 56
 LANE_HEIGHT = 44
 HEADER_HEIGHT = 22
 DEFAULT_OPEN = time(9, 0)
