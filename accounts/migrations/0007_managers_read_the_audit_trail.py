@@ -11,7 +11,7 @@ def sync(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_role_groups"),
+        ("accounts", "0006_user_email_unique_as_stored"),
         ("auditlog", "0017_add_actor_email"),
     ]
     operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
