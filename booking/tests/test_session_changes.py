@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from booking import services
 from cinema.errors import Conflict
@@ -17,6 +17,13 @@ from venues.services import hall_create
 
 pytestmark = pytest.mark.django_db
 CARD = "4242424242424242"
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The refusals are in the request's language; the service tests read the English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

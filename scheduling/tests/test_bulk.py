@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scheduling import services
 from scheduling.models import Session
@@ -22,6 +22,13 @@ from venues.services import hall_create
 
 pytestmark = pytest.mark.django_db
 FIELDS = {"base_price": Decimal("350"), "format": "2d"}
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The conflicts are in the request's language; these tests read the English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
