@@ -25,6 +25,7 @@ class AuditEntryAdmin(ModelAdmin):
     fields = ("timestamp", "who", "resource", "action_name", "changes_table")
     readonly_fields = fields
     actions = None
+    list_per_page = 50
 
     def has_add_permission(self, request):
         return False

@@ -300,6 +300,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "booking.payment", "include_fields": ["kind", "status", "amount", "decline_reason"]},
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # who, not from where: addresses are personal data
+# A changed film or hall is stored by name: the list shows it without a query per row.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- Security (production) --------------------------------------------------
 if not DEBUG:

@@ -120,3 +120,23 @@ def test_a_new_user_logs_only_role_fields_never_the_password(db):
     user = make_user("new@example.com")
     entry = entries_for(user).get(action=LogEntry.Action.CREATE)
     assert "password" not in entry.changes_dict and "role" in entry.changes_dict
+
+
+def test_the_trail_lists_in_a_fixed_number_of_queries(session, movie, manager, django_assert_max_num_queries):
+    from datetime import timedelta
+
+    from scheduling.services import session_create
+
+    client = browser_client(manager)
+    client.get("/admin/auditlog/logentry/")
+    with django_assert_max_num_queries(20) as few:
+        client.get("/admin/auditlog/logentry/")
+    with acting_as(manager):
+        for day in range(2, 8):
+            later = session_create(
+                movie=movie, hall=session.hall, starts_at=session.starts_at + timedelta(days=day), base_price=400
+            )
+            session_update(session=later, base_price=Decimal("420"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/admin/auditlog/logentry/")
+    assert response.content.decode().count("Сталкер") >= 12
