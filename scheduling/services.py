@@ -47,11 +47,12 @@ def session_overlaps(*, hall: Hall, starts_at, busy_until, exclude_pk=None):
 
 def _overlap_error(clash: Session | None) -> SessionOverlap:
     if clash is None:
-        return SessionOverlap("The hall is busy at that time (another session or its cleaning).")
+        return SessionOverlap(_("The hall is busy at that time (another session or its cleaning)."))
     local = timezone.localtime(clash.starts_at, clash.hall.cinema_tz)
     busy = timezone.localtime(clash.busy_until, clash.hall.cinema_tz)
     return SessionOverlap(
-        f"The hall is busy: “{clash.movie.title}” runs {local:%Y-%m-%d %H:%M}–{busy:%H:%M} including cleaning.",
+        _("The hall is busy: “%(film)s” runs %(start)s–%(end)s including cleaning.")
+        % {"film": clash.movie.title, "start": f"{local:%Y-%m-%d %H:%M}", "end": f"{busy:%H:%M}"},
         extra={"conflicting_session": clash.pk},
     )
 

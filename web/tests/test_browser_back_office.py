@@ -142,20 +142,25 @@ def test_manager_reads_the_board_and_opens_a_session_from_it(new_page, chain, ma
     page = strict(new_page(width=1280, height=900))
     log_in(page, manager)
     page.goto("/admin/scheduling/session/")
-    page.click("#open-board")
+    with page.expect_navigation():
+        page.click("#open-board")
     page.select_option("#board-cinema", str(chain["cinemas"][0].pk))
     page.fill("#board-date", timezone.localdate().isoformat())
-    page.click("#board-switch button[type=submit]")
+    with page.expect_navigation():
+        page.click("#board-switch button[type=submit]")
     blocks = page.locator("#board a.bo-session-link")
+    blocks.nth(5).wait_for()
     assert blocks.count() == 6
     assert page.locator("#board g.bo-hall").count() == 2
     assert page.locator("#board .bo-gap").count() >= 4
     assert "10:00–12:56" in page.locator("#board").inner_html()
     shot(page, "board")
     assert not page.csp_violations and not page.js_errors
-    page.click("#next-day")
+    with page.expect_navigation():
+        page.click("#next-day")
     assert page.locator("#board a.bo-session-link").count() == 0
-    page.click("#previous-day")
+    with page.expect_navigation():
+        page.click("#previous-day")
     page.locator(f"#board a[data-session='{chain['today'][0].pk}'] rect.bo-session").click()
     page.wait_for_url(f"**/admin/scheduling/session/{chain['today'][0].pk}/change/")
 
@@ -173,14 +178,16 @@ def test_manager_plans_a_week_and_the_preview_catches_a_conflict(new_page, chain
     page = strict(new_page(width=1280, height=1000))
     log_in(page, manager)
     page.goto(f"/admin/scheduling/session/board/?cinema={cinema.pk}&date={day.isoformat()}")
-    page.click("#open-planner")
+    with page.expect_navigation():
+        page.click("#open-planner")
     page.select_option("#id_movie", str(chain["films"][2].pk))
     page.check(f"input[name=halls][value='{hall.pk}']")
     page.fill("#id_date_from", day.isoformat())
     page.fill("#id_date_to", (day + timedelta(days=6)).isoformat())
     page.fill("#id_start_times", "10:00, 12:00, 19:00")
     page.fill("#id_base_price", "380")
-    page.click("#preview-button")
+    with page.expect_navigation():
+        page.click("#preview-button")
     page.locator("#preview-table").wait_for()
     summary = page.locator("#preview-summary").inner_text()
     assert "1 session conflicts" in summary or "sessions conflict" in summary
@@ -189,9 +196,11 @@ def test_manager_plans_a_week_and_the_preview_catches_a_conflict(new_page, chain
     shot(page, "bulk-preview-conflict")
     assert Session.objects.count() == existing  # nothing written by the preview
     page.fill("#id_start_times", "10:00, 19:00")
-    page.click("#preview-button")
+    with page.expect_navigation():
+        page.click("#preview-button")
     assert "14 sessions, no conflict." in page.locator("#preview-summary").inner_text()
-    page.click("#confirm-button")
+    with page.expect_navigation():
+        page.click("#confirm-button")
     page.locator(".messagelist .success").wait_for()
     assert Session.objects.filter(movie=chain["films"][2], base_price=380, created_by=manager).count() == 14
     assert page.locator("#board a.bo-session-link").count() == 3  # the day: 10:00, the 13:00 one, 19:00
