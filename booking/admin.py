@@ -105,7 +105,7 @@ class TicketAdmin(AuditHistoryMixin, ReadOnlyMoneyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(AuditHistoryMixin, ReadOnlyMoneyAdmin):
+class PaymentAdmin(ReadOnlyMoneyAdmin):
     list_display = ("created_at", "kind", "status", "amount", "currency", "method", "booking", "user", "provider")
     list_filter = ("kind", "status", "method", "provider")
     search_fields = ("booking__reference", "user__email", "provider_reference")

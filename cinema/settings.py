@@ -262,9 +262,11 @@ PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 SESSION_ADS_MINUTES = env_int("SESSION_ADS_MINUTES", 15)
 
 # --- Audit trail (django-auditlog): who changed what, before -> after ---------
-# Models and fields logged; the user is named by backoffice.audit. Ticket and
-# payment rows written by the hold and payment paths (raw SQL) are not logged:
-# refunds, cancellations and check-ins are (they save through the ORM).
+# Models and fields logged; the user is named by backoffice.audit. A refund is
+# the ticket's status paid → refunded with its amount; payments themselves are
+# not logged (their table is the record, and the paying path stays one write
+# shorter). Tickets' status changes made by queryset updates (paying, expiry)
+# are not logged either: refunds, cancellations and check-ins are.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {
         "model": "scheduling.session",
@@ -293,7 +295,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     },
     {"model": "accounts.user", "include_fields": ["role", "is_staff", "is_superuser", "is_active"]},
     {"model": "booking.ticket", "include_fields": ["status", "refund_amount", "refunded_at"]},
-    {"model": "booking.payment", "include_fields": ["kind", "status", "amount", "decline_reason"]},
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # who, not from where: addresses are personal data
 # A changed film or hall is stored by name: the list shows it without a query per row.
