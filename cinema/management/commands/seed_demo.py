@@ -730,13 +730,7 @@ class Command(BaseCommand):
                     picked = self.rng.sample(free, k=self.rng.randint(1, 4))
                     free = [s for s in free if s not in picked]
                     booking = ticket_hold(user=customer, session_id=session.pk, seats=picked)
-                    booking_pay(
-                        user=customer,
-                        booking=booking,
-                        idempotency_key=f"demo-history-{booking.pk}",
-                        method="card",
-                        card_number="4242424242424242",
-                    )
+                    pay_through_fake(customer, booking, key=f"demo-history-{booking.pk}")
                 day = timezone.localtime(timezone.now(), tz).date() - timedelta(days=back)
                 shift = datetime.combine(day, time(19, 0), tzinfo=tz) - session.starts_at
                 Session.objects.filter(pk=session.pk).update(
