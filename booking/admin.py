@@ -3,9 +3,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from booking.models import Booking, Payment, Ticket
+from booking.models import Booking, Payment, Refund, Ticket
 from booking.selectors import seat_map
-from booking.services import session_cancel, ticket_cancel
+from booking.services import refund_retry, session_cancel, ticket_cancel
 from cinema.admin_utils import AuditHistoryMixin, ModelAdmin, run_action
 from scheduling.admin import SessionAdmin
 from scheduling.models import Session
@@ -104,17 +104,52 @@ class TicketAdmin(AuditHistoryMixin, ReadOnlyMoneyAdmin):
         )
 
 
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ("ticket", "amount", "reason", "status", "attempts", "last_error", "succeeded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyMoneyAdmin):
-    list_display = ("created_at", "kind", "status", "amount", "currency", "method", "booking", "user", "provider")
-    list_filter = ("kind", "status", "method", "provider")
+    list_display = ("created_at", "status", "amount", "refunded_amount", "currency", "booking", "user", "provider")
+    list_filter = ("status", "method", "provider")
     search_fields = ("booking__reference", "user__email", "provider_reference")
     date_hierarchy = "created_at"
     list_select_related = ("booking", "user")
     readonly_fields = [f.name for f in Payment._meta.fields]
+    inlines = [RefundInline]
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyMoneyAdmin):
+    """Refunds the jobs could not finish stand out here (attempts, last error) and can be sent again."""
+
+    list_display = ("created_at", "status", "amount", "currency", "reason", "attempts", "last_error", "payment")
+    list_filter = ("status", "reason")
+    search_fields = ("payment__booking__reference", "ticket__number", "provider_reference")
+    date_hierarchy = "created_at"
+    list_select_related = ("payment__booking",)
+    readonly_fields = [f.name for f in Refund._meta.fields]
+    actions = ["retry"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("booking.retry_refund")
+
+    @admin.action(description=_("Retry the selected failed refunds"), permissions=["retry"])
+    def retry(self, request, queryset):
+        run_action(self, request, queryset, lambda r: refund_retry(refund=r), _("{count} refund(s) queued again."))
 
 
 admin.site.unregister(Session)

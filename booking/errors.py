@@ -1,6 +1,6 @@
 """Coded domain errors of the booking engine (mapped to HTTP by cinema.api.errors)."""
 
-from cinema.errors import Conflict, NotFound, PaymentRequired, ValidationFailed
+from cinema.errors import ApplicationError, Conflict, NotFound, PaymentRequired, ValidationFailed
 
 
 class SeatUnavailable(Conflict):
@@ -45,3 +45,17 @@ class PaymentDeclined(PaymentRequired):
 
 class BookingNotFound(NotFound):
     code = "not_found"
+
+
+class PaymentInProgress(Conflict):
+    code = "payment_in_progress"
+
+
+class CardDataNotAccepted(ValidationFailed):
+    code = "card_data_not_accepted"
+
+
+class PaymentProviderUnavailable(ApplicationError):
+    status_code = 503
+    code = "payment_provider_unavailable"
+    default_message = "The payment provider cannot be reached; try again in a moment."

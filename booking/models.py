@@ -201,49 +201,50 @@ class Ticket(models.Model):
         return self.number
 
 
-class PaymentKind(models.TextChoices):
-    CHARGE = "charge", _("Charge")
-    REFUND = "refund", _("Refund")
-
-
 class PaymentStatus(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    DECLINED = "declined", _("Declined")
+    PENDING = "pending", _("Pending (awaiting confirmation)")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELED = "canceled", _("Canceled")
+    REFUNDED = "refunded", _("Refunded")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+
+
+# Money has reached us (and may have gone back, in part or in full).
+CHARGED_STATUSES = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
 
 
 class Payment(models.Model):
-    """A money movement through the gateway: a charge of a booking or a refund.
+    """A charge of one booking at the payment provider.
 
-    A charge carries the client's idempotency key (unique per user) and a
-    fingerprint of the request; a retry with the same key replays the outcome.
-    At most one approved charge per booking and one approved refund per
-    ticket, held by the database.
+    Recorded ``pending`` before the provider is called (with the client's
+    idempotency key, unique per user, and a fingerprint of the request), given
+    the provider's id and confirmation URL after it answers, and settled by the
+    provider's webhook (or by reconciliation). A booking has at most one
+    pending payment, held by the database: two requests cannot both reach the
+    provider.
     """
 
     booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="payments")
-    ticket = models.ForeignKey(
-        Ticket,
-        verbose_name=_("ticket (refunds)"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="refunds",
-    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="payments"
     )
-    kind = models.CharField(_("kind"), max_length=8, choices=PaymentKind.choices)
-    status = models.CharField(_("status"), max_length=8, choices=PaymentStatus.choices)
+    status = models.CharField(_("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    refunded_amount = models.DecimalField(_("refunded amount"), max_digits=12, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
     method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices, blank=True)
     provider = models.CharField(_("provider"), max_length=32)
-    provider_reference = models.CharField(_("provider reference"), max_length=64, blank=True)
-    decline_reason = models.CharField(_("decline reason"), max_length=255, blank=True)
-    card_last4 = models.CharField(_("card, last 4 digits"), max_length=4, blank=True)
+    provider_reference = models.CharField(_("provider payment id"), max_length=64, blank=True)
+    confirmation_url = models.CharField(_("confirmation URL"), max_length=1000, blank=True)
+    return_url = models.CharField(_("return URL"), max_length=1000, blank=True)
+    expires_at = models.DateTimeField(_("confirm before"), null=True, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=255, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=255, null=True, blank=True)
     request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -256,21 +257,112 @@ class Payment(models.Model):
                 name="payment_idempotency_key_unique_per_user",
             ),
             models.UniqueConstraint(
-                fields=["booking"],
-                condition=models.Q(kind="charge", status="approved"),
-                name="payment_one_approved_charge_per_booking",
+                fields=["booking"], condition=models.Q(status="pending"), name="payment_one_pending_per_booking"
             ),
             models.UniqueConstraint(
-                fields=["ticket"],
-                condition=models.Q(kind="refund", status="approved"),
-                name="payment_one_refund_per_ticket",
+                fields=["provider", "provider_reference"],
+                condition=~models.Q(provider_reference=""),
+                name="payment_provider_reference_unique",
             ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="payment_amount_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__gte=0, refunded_amount__lte=models.F("amount")),
+                name="payment_refunded_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["succeeded", "refunded", "partially_refunded"])
+                | models.Q(paid_at__isnull=False),
+                name="payment_charged_has_paid_at",
+            ),
         ]
-        indexes = [models.Index(fields=["kind", "status", "created_at"], name="payment_kind_status_idx")]
+        indexes = [
+            # What reconciliation looks for: pending payments, oldest first.
+            models.Index(fields=["created_at"], condition=models.Q(status="pending"), name="payment_pending_idx"),
+        ]
 
     def __str__(self):
-        return f"{self.kind} {self.amount} {self.currency} ({self.status})"
+        return f"{self.amount} {self.currency} ({self.status})"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class RefundReason(models.TextChoices):
+    CUSTOMER = "customer", _("Cancelled by the customer")
+    ADMIN = "admin", _("Refunded by staff")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+    LATE_PAYMENT = "late_payment", _("Paid after the seats were sold to someone else")
+
+
+class Refund(models.Model):
+    """Money to send back through the provider: recorded ``pending`` in the
+    transaction that releases the seats, executed by a job (with its own
+    idempotency key, so a retry never refunds twice), retried with backoff.
+    ``attempts`` and ``last_error`` show managers a refund that keeps failing."""
+
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+        help_text=_("Empty when the whole payment is returned."),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="RUB")
+    reason = models.CharField(_("reason"), max_length=20, choices=RefundReason.choices)
+    status = models.CharField(_("status"), max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64)
+    provider_reference = models.CharField(_("provider refund id"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    succeeded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="refund_idempotency_key_unique"),
+            # A ticket is refunded once (a failed refund is retried, not recorded again).
+            models.UniqueConstraint(
+                fields=["ticket"], condition=models.Q(ticket__isnull=False), name="refund_one_per_ticket"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_gt_0"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="refund_status_idx"),
+        ]
+        permissions = [("retry_refund", _("Can retry a failed refund"))]
+
+    def __str__(self):
+        return f"{self.amount} {self.currency} ({self.status})"
+
+
+class ProcessedWebhookEvent(models.Model):
+    """A provider's notification already acted on: the same event again is a no-op."""
+
+    provider = models.CharField(_("provider"), max_length=32)
+    event_id = models.CharField(_("event id"), max_length=128)
+    event_type = models.CharField(_("event type"), max_length=64)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("processed webhook event")
+        verbose_name_plural = _("processed webhook events")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.event_id}"
 
 
 ZERO = Decimal("0.00")

@@ -5,6 +5,7 @@ environment (see the configuration table in README.md). The defaults are the
 ones `make run` needs: SQLite, local-memory cache, DEBUG on.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "venues",
     "scheduling",
     "booking",
+    "booking.providers.fake",
     "reviews",
     "web",
     "backoffice",
@@ -156,7 +158,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Pending payments the webhooks did not settle, refunds whose job was lost.
+    "payments-reconcile": {"task": "booking.payments_reconcile", "schedule": 60.0},
+}
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -242,7 +247,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"PaymentStatusEnum": "booking.models.PaymentStatus"},
 }
 
 # --- Booking rules ----------------------------------------------------------
@@ -258,8 +263,42 @@ BOOKING_HOLDS_WAIT_FOR_DISK = env_bool("BOOKING_HOLDS_WAIT_FOR_DISK", False)
 SALES_CUTOFF_MINUTES = env_int("SALES_CUTOFF_MINUTES", 10)
 REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 60)
 CHECKIN_OPENS_MINUTES = env_int("CHECKIN_OPENS_MINUTES", 60)
-PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 SESSION_ADS_MINUTES = env_int("SESSION_ADS_MINUTES", 15)
+
+# --- Payments -------------------------------------------------------------------
+# fake: our own stand-in provider (its card page under /fake-psp/, its webhooks);
+# yookassa: YooKassa through its SDK (YOOKASSA_SHOP_ID, YOOKASSA_SECRET_KEY).
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "fake")
+if PAYMENT_PROVIDER not in ("fake", "yookassa"):
+    raise ImproperlyConfigured("PAYMENT_PROVIDER must be fake or yookassa.")
+# A payment started with less than this left on the hold extends it to this much
+# (once, and never past PAYMENT_HOLD_LIMIT_MINUTES from the hold's start).
+PAYMENT_CONFIRM_MINUTES = env_int("PAYMENT_CONFIRM_MINUTES", 5)
+PAYMENT_HOLD_LIMIT_MINUTES = env_int("PAYMENT_HOLD_LIMIT_MINUTES", 25)
+# Pending payments older than this are looked up at the provider by payments_reconcile.
+PAYMENT_RECONCILE_AFTER_MINUTES = env_int("PAYMENT_RECONCILE_AFTER_MINUTES", 5)
+# ... and cancelled here if the provider still has no answer this long after their hold lapsed.
+PAYMENT_ABANDON_AFTER_MINUTES = env_int("PAYMENT_ABANDON_AFTER_MINUTES", 60)
+PAYMENT_DEFAULT_RETURN_URL = env_str("PAYMENT_DEFAULT_RETURN_URL", "/tickets/")
+REFUND_MAX_ATTEMPTS = env_int("REFUND_MAX_ATTEMPTS", 8)
+PAYMENT_FAKE_LATENCY_MS = env_int("PAYMENT_FAKE_LATENCY_MS", 0)
+# The fake provider signs its webhooks with this key (unset: a fixed one in DEBUG,
+# for clients on a laptop; otherwise one derived from SECRET_KEY).
+PAYMENT_FAKE_WEBHOOK_SECRET = env_str("PAYMENT_FAKE_WEBHOOK_SECRET") or (
+    "fake-psp-webhook-secret" if DEBUG else hashlib.sha256(f"fake-psp-webhooks:{SECRET_KEY}".encode()).hexdigest()
+)
+# Where the fake provider POSTs its webhooks; empty: this site, as the card page was reached.
+PAYMENT_FAKE_WEBHOOK_URL = env_str("PAYMENT_FAKE_WEBHOOK_URL")
+YOOKASSA_SHOP_ID = env_str("YOOKASSA_SHOP_ID")
+YOOKASSA_SECRET_KEY = env_str("YOOKASSA_SECRET_KEY")
+YOOKASSA_API_URL = env_str("YOOKASSA_API_URL", "https://api.yookassa.ru/v3")
+if PAYMENT_PROVIDER == "yookassa" and not (YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY):
+    raise ImproperlyConfigured("YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY must be set for PAYMENT_PROVIDER=yookassa.")
+YOOKASSA_RECEIPTS = env_bool("YOOKASSA_RECEIPTS", False)  # 54-FZ receipts, one line per ticket
+YOOKASSA_VAT_CODE = env_int("YOOKASSA_VAT_CODE", 1)  # 1 = no VAT; see YooKassa's vat_code table
+# Accept notifications only from YooKassa's published addresses (REMOTE_ADDR: let
+# the proxy in front set it from the client's address, or turn this off).
+YOOKASSA_CHECK_IP = env_bool("YOOKASSA_CHECK_IP", True)
 
 # --- Audit trail (django-auditlog): who changed what, before -> after ---------
 # Models and fields logged; the user is named by backoffice.audit. A refund is

@@ -38,6 +38,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("", include("web.urls")),
 ]
+if settings.PAYMENT_PROVIDER == "fake":  # the stand-in provider's card page exists only while it is the provider
+    urlpatterns.insert(0, path("fake-psp/", include("booking.providers.fake.urls")))
 
 handler400 = errors.handler400
 handler403 = errors.handler403

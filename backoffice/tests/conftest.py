@@ -8,20 +8,16 @@ from django.test import Client
 from django.utils import timezone
 
 from booking import services
-from conftest import make_user
+from conftest import make_user, pay_booking
 from scheduling.models import Session
 from scheduling.services import session_create
-
-CARD = "4242424242424242"
 
 
 def sell(session, seats, *, email=None, pay=True):
     user = make_user(email or f"buyer{session.pk}-{seats[0][0]}-{seats[0][1]}@example.com")
     booking = services.ticket_hold(user=user, session_id=session.pk, seats=seats)
     if pay:
-        services.booking_pay(
-            user=user, booking=booking, idempotency_key=f"k{booking.pk}", method="card", card_number=CARD
-        )
+        pay_booking(user, booking)
     return booking
 
 

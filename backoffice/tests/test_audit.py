@@ -9,10 +9,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import Role, User
 from backoffice.audit import acting_as
-from backoffice.tests.conftest import CARD, browser_client, sell
+from backoffice.tests.conftest import browser_client, sell
 from booking import services
 from booking.models import Ticket
-from conftest import client_for, make_user
+from conftest import client_for, make_user, pay_booking
 from scheduling.models import Session
 from scheduling.services import session_update
 
@@ -111,7 +111,7 @@ def test_holds_and_payments_write_no_audit_entries(session):
     buyer = make_user("buyer@example.com")
     before = LogEntry.objects.count()
     booking = services.ticket_hold(user=buyer, session_id=session.pk, seats=[(3, 3), (3, 4)])
-    services.booking_pay(user=buyer, booking=booking, idempotency_key="k", method="card", card_number=CARD)
+    pay_booking(buyer, booking)
     assert LogEntry.objects.count() == before
     assert Ticket.objects.filter(status="paid").count() == 2
 

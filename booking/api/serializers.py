@@ -1,9 +1,8 @@
-import re
-
 from django.utils import timezone
 from rest_framework import serializers
 
-from booking.models import BookingStatus, PaymentMethod, TicketStatus
+from booking.errors import CardDataNotAccepted
+from booking.models import BookingStatus, PaymentMethod, PaymentStatus, TicketStatus
 from cinema.api.fields import CalendarDateField, LocalDateTimeField
 from venues.models import SeatCategory
 
@@ -165,38 +164,117 @@ class BookingSerializer(serializers.Serializer):
 _TICKET = TicketSerializer()  # rendering keeps no state on the serializer
 
 
-_CARD = re.compile(r"^[0-9 ]{12,23}$")
-_METHODS = frozenset(PaymentMethod.values)  # an enum's .values builds a new list on every access
+# Fields that would carry card data: refused outright (PCI DSS), the card goes to the provider's page.
+CARD_DATA_FIELDS = frozenset(
+    {
+        "card",
+        "card_number",
+        "number",
+        "pan",
+        "cvc",
+        "cvc2",
+        "cvv",
+        "cvv2",
+        "expiry",
+        "exp",
+        "exp_month",
+        "exp_year",
+        "expiry_month",
+        "expiry_year",
+        "expiration",
+        "cardholder",
+        "card_holder",
+    }
+)
+
+
+def _return_url_allowed(url: str) -> bool:
+    """Our own pages (a path) or an https address: where the provider sends the customer back."""
+    return (url.startswith("/") and not url.startswith("//") and "\\" not in url) or url.startswith("https://")
 
 
 class PayRequestSerializer(serializers.Serializer):
-    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.CARD)
-    card_number = serializers.RegexField(
-        _CARD.pattern,
+    payment_method = serializers.ChoiceField(
+        choices=[PaymentMethod.CARD, PaymentMethod.SBP],
+        default=PaymentMethod.CARD,
+        help_text="confirmed on the payment provider's page; card data is never sent to this API",
+    )
+    return_url = serializers.CharField(
+        max_length=1000,
         required=False,
         allow_blank=True,
-        help_text="card payments: 12–19 digits (the fake gateway's test cards "
-        "4000000000000002 and 4000000000009995 decline)",
+        help_text="where the provider sends the customer back: a path on this site or an https URL (default /tickets/)",
     )
 
     def run_validation(self, data=serializers.empty):
-        if type(data) is dict and data.keys() <= {"payment_method", "card_number"}:
-            method, card = data.get("payment_method", PaymentMethod.CARD.value), data.get("card_number", "")
-            if (
-                type(method) is str
-                and method in _METHODS
-                and type(card) is str
-                and (card == "" or (_CARD.match(card) and card == card.strip()))
-                and (card or method != PaymentMethod.CARD)
-            ):
-                return self.validate({"payment_method": method, "card_number": card})
+        if isinstance(data, dict):
+            card_fields = sorted(CARD_DATA_FIELDS & {str(key).lower() for key in data})
+            if card_fields:
+                raise CardDataNotAccepted(
+                    "Card data is not accepted here: the customer enters it on the payment provider's page.",
+                    fields={name: ["Not accepted."] for name in card_fields},
+                )
         return super().run_validation(data)
 
-    def validate(self, attrs):
-        attrs["card_number"] = attrs.get("card_number", "").replace(" ", "")
-        if attrs["payment_method"] == PaymentMethod.CARD and not attrs["card_number"]:
-            raise serializers.ValidationError({"card_number": "A card number is required for card payments."})
-        return attrs
+    def validate_return_url(self, value):
+        if value and not _return_url_allowed(value):
+            raise serializers.ValidationError("Use a path on this site or an https URL.")
+        return value
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if url.startswith("/") and request is not None else url
+
+
+class PaymentStartSerializer(serializers.Serializer):
+    """The payment just started (``POST /tickets/{id}/pay/``): where to confirm it, and until when."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices, read_only=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    currency = serializers.CharField(read_only=True)
+    confirmation_url = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, payment):
+        data = super().to_representation(payment)
+        data["confirmation_url"] = _absolute(self.context.get("request"), payment.confirmation_url)
+        return data
+
+
+class PaymentSerializer(serializers.Serializer):
+    """A payment as its buyer and managers see it (poll it after returning from the provider)."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices, read_only=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    currency = serializers.CharField(read_only=True)
+    booking = serializers.CharField(source="booking.reference", read_only=True, help_text="booking reference")
+    confirmation_url = serializers.CharField(read_only=True)
+    failure_reason = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    paid_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, payment):
+        data = super().to_representation(payment)
+        data["confirmation_url"] = _absolute(self.context.get("request"), payment.confirmation_url)
+        return data
+
+
+class PayResultSerializer(serializers.Serializer):
+    payment = PaymentStartSerializer(read_only=True)
+    booking = BookingSerializer(read_only=True)
+
+
+class WebhookEventSerializer(serializers.Serializer):
+    """A provider's notification (the fake provider's shape; YooKassa's is its own and read back from its API)."""
+
+    id = serializers.CharField(help_text="event id (unique per event)")
+    type = serializers.ChoiceField(choices=["payment.succeeded", "payment.canceled", "refund.succeeded"])
+    object = serializers.DictField(
+        help_text='{"id": provider payment (or refund) id, "status", "amount": {"value", "currency"}, '
+        '"metadata": {"booking": reference}}'
+    )
 
 
 class CheckInRequestSerializer(serializers.Serializer):

@@ -11,5 +11,7 @@ urlpatterns = [
     path("sessions/<int:pk>/seats/", views.SeatMapView.as_view(), name="session-seats"),
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session-cancel"),
     path("bookings/<str:reference>/", views.BookingView.as_view(), name="booking-detail"),
+    path("payments/<int:pk>/", views.PaymentView.as_view(), name="payment-detail"),
+    path("payments/webhooks/<str:provider>/", views.PaymentWebhookView.as_view(), name="payment-webhook"),
     *router.urls,
 ]

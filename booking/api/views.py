@@ -1,8 +1,10 @@
 import io
+import logging
 
 import django_filters
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -22,14 +24,20 @@ from booking.api.serializers import (
     CheckInRequestSerializer,
     CheckInResultSerializer,
     HoldRequestSerializer,
+    PaymentSerializer,
+    PaymentStartSerializer,
     PayRequestSerializer,
+    PayResultSerializer,
     SeatMapSerializer,
     SessionCancelRequestSerializer,
     StatisticsQuerySerializer,
     TicketSerializer,
+    WebhookEventSerializer,
 )
-from booking.errors import PaymentDeclined, TicketNotUsable
-from booking.models import Booking, Ticket, TicketStatus
+from booking.errors import TicketNotUsable
+from booking.models import Booking, Payment, Ticket, TicketStatus
+from booking.providers import PROVIDERS, get_provider
+from booking.providers.base import ProviderError, WebhookRejected
 from booking.tokens import make_ticket_token
 from cinema.api.errors import error_body
 from cinema.api.permissions import CanCheckIn, IsManager, is_manager
@@ -38,6 +46,7 @@ from cinema.errors import ValidationFailed
 from scheduling.api.serializers import SessionSerializer
 from scheduling.models import Session
 
+logger = logging.getLogger("booking")
 TAG = ["tickets"]
 ERRORS = {
     400: OpenApiResponse(description="validation error (error envelope)"),
@@ -103,13 +112,18 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(
         tags=TAG,
-        summary="Pay the booking of this ticket (idempotent: Idempotency-Key header)",
+        summary="Start paying the booking of this ticket at the payment provider (idempotent: Idempotency-Key)",
+        description="Records a pending payment and returns the provider's `confirmation_url`: send the customer "
+        "there to enter the card and pass 3-D Secure, then poll `GET /payments/{id}/`. The outcome arrives by the "
+        "provider's webhook. Card data in the body is refused (`card_data_not_accepted`). The same key with the "
+        "same body answers the same again (`Idempotent-Replayed: true`); with another body, 409. Less than "
+        "PAYMENT_CONFIRM_MINUTES left on the hold: it is extended to that, never past 25 minutes from the hold.",
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)],
         request=PayRequestSerializer,
         responses={
-            200: BookingSerializer,
-            402: OpenApiResponse(description="declined: reason"),
-            409: OpenApiResponse(description="already paid, hold lapsed, key reused"),
+            201: PayResultSerializer,
+            409: OpenApiResponse(description="already paid, hold lapsed, key reused, a payment already waiting"),
+            503: OpenApiResponse(description="the payment provider cannot be reached (retry with the same key)"),
             **ERRORS,
         },
     )
@@ -117,21 +131,19 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
     def pay(self, request, pk=None):
         data = PayRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        outcome = services.ticket_pay(
+        started = services.ticket_pay(
             user=request.user,
             ticket_id=int(pk),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             method=data.validated_data["payment_method"],
-            card_number=data.validated_data["card_number"],
+            return_url=data.validated_data.get("return_url", ""),
         )
-        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
-        if not outcome.approved:
-            error = PaymentDeclined(
-                outcome.payment.decline_reason or "The payment was declined.",
-                extra={"booking": outcome.booking.reference},
-            )
-            return Response(error_body(error.code, error.message, details=error.extra), status=402, headers=headers)
-        return Response(BookingSerializer(outcome.booking).data, headers=headers)
+        headers = {"Idempotent-Replayed": "true"} if started.replayed else {}
+        body = {
+            "payment": PaymentStartSerializer(started.payment, context={"request": request}).data,
+            "booking": BookingSerializer(started.booking).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
     @extend_schema(
         tags=TAG,
@@ -276,3 +288,58 @@ class BookingView(APIView):
     def get(self, request, reference: str):
         qs = Booking.objects.all() if is_manager(request.user) else Booking.objects.filter(user=request.user)
         return Response(BookingSerializer(get_object_or_404(qs, reference=reference.upper())).data)
+
+
+@extend_schema(
+    tags=["payments"],
+    summary="A payment: its buyer and managers poll it after the customer returns from the provider",
+    responses={200: PaymentSerializer, **ERRORS},
+)
+class PaymentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, pk: int):
+        payments = Payment.objects.select_related("booking")
+        if not is_manager(request.user):
+            payments = payments.filter(user=request.user)
+        payment = get_object_or_404(payments, pk=pk)
+        return Response(PaymentSerializer(payment, context={"request": request}).data)
+
+
+@extend_schema(
+    tags=["payments"],
+    summary="The payment provider's notifications (webhook)",
+    description="For the provider, not for apps. `fake`: the raw body signed in `X-Fake-PSP-Signature: "
+    "sha256=<hex HMAC-SHA256 of the body, key PAYMENT_FAKE_WEBHOOK_SECRET>`. `yookassa`: YooKassa's notification; "
+    "its body is not trusted, the payment is read back from YooKassa's API (and the sender's address checked). "
+    "A bad or missing signature is 400 and changes nothing; the same event again is 200 with one effect; a late "
+    "`payment.canceled` never undoes a success; an unknown payment is 200, logged, no change.",
+    parameters=[
+        OpenApiParameter("provider", str, OpenApiParameter.PATH, enum=sorted(PROVIDERS)),
+        OpenApiParameter("X-Fake-PSP-Signature", str, OpenApiParameter.HEADER, required=False),
+    ],
+    request=WebhookEventSerializer,
+    responses={
+        200: OpenApiResponse(description="received (acted on once)"),
+        400: OpenApiResponse(description="bad or missing signature, malformed body (error envelope)"),
+        404: OpenApiResponse(description="not the configured provider"),
+        503: OpenApiResponse(description="the provider's API could not be asked (it sends the event again)"),
+    },
+)
+class PaymentWebhookView(APIView):
+    authentication_classes = []
+    throttle_classes = []  # a throttled notification is only sent again later
+    permission_classes = [AllowAny]
+
+    def post(self, request, provider: str):
+        if provider != settings.PAYMENT_PROVIDER:
+            raise NotFound("No such payment provider here.")
+        try:
+            event = get_provider(provider).parse_webhook(request)
+        except WebhookRejected as exc:
+            logger.warning("webhook rejected", extra={"event": "webhook_rejected", "provider": provider})
+            return Response(error_body("webhook_rejected", str(exc)), status=400)
+        except ProviderError as exc:
+            return Response(error_body("payment_provider_unavailable", str(exc)), status=503)
+        outcome = services.payment_webhook_handle(provider=provider, event=event)
+        return Response({"received": True, "outcome": outcome})

@@ -10,6 +10,8 @@ deadlock:
    them, and they wait for it);
 2. the booking row, ``FOR UPDATE`` — ``lock_booking``;
 3. its ticket rows, ``FOR UPDATE``, ordered by id — ``lock_tickets``;
+   then, settling a payment, that payment's row (``FOR UPDATE``). Refund jobs
+   lock a refund row and then its payment's, and take no other lock;
 4. the counters (session, buyer) by ``UPDATE ... SET x = x + n`` —
    ``count_sale`` and ``count_refund``, session first.
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from booking import services
 from booking.selectors import SEAT_MAP_TTL, seat_map_ttl
+from conftest import pay_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +61,7 @@ def test_on_redis_the_next_read_after_a_hold_a_payment_or_a_cancel_sees_it(
             booking = services.ticket_hold(user=customer, session_id=session.pk, seats=[(2, 3)])
         assert _status(anon_client.get(url), 2, 3) == "held"  # the very next read: the version write was acknowledged
         with django_capture_on_commit_callbacks(execute=True):
-            services.booking_pay(
-                user=customer, booking=booking, idempotency_key="k", method="card", card_number="4242424242424242"
-            )
+            pay_booking(customer, booking)
         assert _status(anon_client.get(url), 2, 3) == "sold"
         with django_capture_on_commit_callbacks(execute=True):
             services.ticket_cancel(ticket=booking.tickets.get(), by=customer)  # a refund frees the seat

@@ -7,19 +7,17 @@ from django.utils import timezone
 from booking import services
 from booking.errors import (
     AlreadyCheckedIn,
-    AlreadyPaid,
-    HoldExpired,
-    IdempotencyKeyReused,
     InvalidTicketToken,
     RefundNotAllowed,
     SalesClosed,
     SeatUnavailable,
     TicketNotUsable,
 )
-from booking.models import Booking, Payment, Ticket, TicketStatus
+from booking.models import Booking, Payment, Refund, Ticket, TicketStatus
 from booking.selectors import seat_map
 from booking.tokens import make_ticket_token
 from cinema.errors import ValidationFailed
+from conftest import pay_booking
 from scheduling.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +28,8 @@ def hold(user, session, seats=((2, 2), (2, 3))):
     return services.ticket_hold(user=user, session_id=session.pk, seats=list(seats))
 
 
-def pay(user, booking, key="k1", card=CARD):
-    return services.booking_pay(user=user, booking=booking, idempotency_key=key, method="card", card_number=card)
+def pay(user, booking, key=None, card=CARD):
+    return pay_booking(user, booking, key=key, card=card)
 
 
 def status_of(session, row, seat):
@@ -98,8 +96,9 @@ def test_a_hold_made_before_the_sales_cut_off_can_be_paid_after_it(customer, oth
     Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() + timedelta(minutes=5))  # cut-off passed
     with pytest.raises(SalesClosed):
         hold(other_customer, session, [(3, 1)])
-    outcome = pay(customer, booking)
-    assert outcome.approved and set(booking.tickets.values_list("status", flat=True)) == {TicketStatus.PAID}
+    payment = pay(customer, booking)
+    assert payment.status == "succeeded"
+    assert set(booking.tickets.values_list("status", flat=True)) == {TicketStatus.PAID}
 
 
 def test_a_hold_cannot_be_paid_once_the_session_has_started(customer, session):
@@ -121,58 +120,14 @@ def test_a_lapsed_hold_frees_the_seat_at_once(customer, other_customer, session)
 
 def test_pay_marks_tickets_paid_and_updates_counters_exactly(customer, session):
     booking = hold(customer, session)
-    outcome = pay(customer, booking)
-    assert outcome.approved and not outcome.replayed
+    payment = pay(customer, booking)
+    assert payment.status == "succeeded" and payment.paid_at is not None
     session.refresh_from_db()
     customer.refresh_from_db()
     assert session.seats_sold == 2 and session.seats_available == session.capacity - 2
     assert customer.total_spent == booking.total and customer.tickets_purchased == 2
     assert set(booking.tickets.values_list("status", flat=True)) == {TicketStatus.PAID}
     assert status_of(session, 2, 2) == "sold"
-
-
-def test_same_idempotency_key_replays_without_charging_again(customer, session):
-    booking = hold(customer, session)
-    first = pay(customer, booking, key="abc")
-    again = pay(customer, booking, key="abc")
-    assert again.replayed and again.payment.pk == first.payment.pk
-    assert Payment.objects.filter(kind="charge").count() == 1
-
-
-def test_a_different_key_on_a_paid_booking_is_refused(customer, session):
-    booking = hold(customer, session)
-    pay(customer, booking, key="a")
-    with pytest.raises(AlreadyPaid):
-        pay(customer, booking, key="b")
-
-
-def test_reusing_a_key_for_another_booking_is_refused(customer, session):
-    first = hold(customer, session)
-    second = hold(customer, session, [(3, 1)])
-    pay(customer, first, key="same")
-    with pytest.raises(IdempotencyKeyReused):
-        pay(customer, second, key="same")
-
-
-def test_declined_card_records_the_decline_and_keeps_the_hold(customer, session):
-    booking = hold(customer, session)
-    outcome = pay(customer, booking, key="d1", card="4000000000000002")
-    assert not outcome.approved and "declined" in outcome.payment.decline_reason
-    assert set(booking.tickets.values_list("status", flat=True)) == {TicketStatus.RESERVED}
-    assert pay(customer, booking, key="d2").approved
-
-
-def test_paying_a_lapsed_hold_is_refused(customer, session):
-    booking = hold(customer, session)
-    Booking.objects.filter(pk=booking.pk).update(reserved_until=timezone.now() - timedelta(seconds=1))
-    with pytest.raises(HoldExpired):
-        pay(customer, booking)
-
-
-def test_paying_someone_elses_booking_is_not_found(customer, other_customer, session):
-    booking = hold(customer, session)
-    with pytest.raises(services.BookingNotFound):
-        pay(other_customer, booking)
 
 
 def test_cancelling_a_hold_frees_the_seat(customer, session):
@@ -192,7 +147,8 @@ def test_paid_ticket_is_refunded_before_the_cutoff(customer, session):
     session.refresh_from_db()
     customer.refresh_from_db()
     assert session.seats_sold == 1 and customer.tickets_purchased == 1
-    assert Payment.objects.filter(kind="refund", ticket=ticket, status="approved").count() == 1
+    refund = Refund.objects.get(ticket=ticket)  # made by its job at the provider (this test's on_commit never runs)
+    assert refund.amount == ticket.price and refund.reason == "customer" and refund.status == "pending"
 
 
 def test_paid_ticket_is_not_refunded_after_the_cutoff(customer, session, settings):

@@ -9,14 +9,13 @@ from django.utils import timezone, translation
 
 from booking import services
 from cinema.errors import Conflict
-from conftest import make_user
+from conftest import make_user, pay_booking
 from scheduling.models import Session
 from scheduling.services import session_update
 from venues.layout import rectangular_layout
 from venues.services import hall_create
 
 pytestmark = pytest.mark.django_db
-CARD = "4242424242424242"
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +29,7 @@ def _in_english():
 def sold(session):
     buyer = make_user("buyer@example.com")
     booking = services.ticket_hold(user=buyer, session_id=session.pk, seats=[(2, 2)])
-    services.booking_pay(user=buyer, booking=booking, idempotency_key="k", method="card", card_number=CARD)
+    pay_booking(buyer, booking)
     session.refresh_from_db()
     return session
 

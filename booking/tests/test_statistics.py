@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from booking import services
 from booking.selectors import sales_statistics
-from conftest import make_user
+from conftest import make_user, pay_booking
 
 pytestmark = pytest.mark.django_db
 CARD = "4242424242424242"
@@ -14,7 +14,7 @@ CARD = "4242424242424242"
 def _sell(session, email, seats, key):
     user = make_user(email)
     booking = services.ticket_hold(user=user, session_id=session.pk, seats=seats)
-    services.booking_pay(user=user, booking=booking, idempotency_key=key, method="card", card_number=CARD)
+    pay_booking(user, booking)
     return booking
 
 

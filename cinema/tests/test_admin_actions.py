@@ -52,6 +52,7 @@ ALLOWED = {
     ("scheduling.session", "delete_selected"): BACK_OFFICE,
     ("scheduling.session", "cancel_sessions"): STAFF,
     ("booking.ticket", "cancel_or_refund"): STAFF,
+    ("booking.refund", "retry"): STAFF,
     ("reviews.review", "delete_selected"): BACK_OFFICE,
     ("reviews.review", "approve"): ("moderator", *BACK_OFFICE),
     ("reviews.review", "reject"): ("moderator", *BACK_OFFICE),
@@ -116,6 +117,20 @@ def _ticket():
     return ticket_hold(user=make_user("buyer@example.com"), session_id=session.pk, seats=[(1, 1)]).ticket_list[0]
 
 
+def _failed_refund():
+    from booking.models import Refund
+    from booking.providers.fake.models import FakePspPayment
+    from conftest import pay_booking
+
+    ticket = _ticket()
+    buyer = ticket.user
+    payment = pay_booking(buyer, ticket.booking, card="4000000000000341")  # its issuer refuses refunds
+    FakePspPayment.objects.filter(pk=payment.provider_reference).update(refuses_refunds=False)
+    return Refund.objects.create(
+        payment=payment, ticket=ticket, amount=ticket.price, reason="admin", status="failed", idempotency_key="r-1"
+    )
+
+
 # model -> a row to select (made fresh for each case)
 MAKE = {
     "auth.group": lambda: Group.objects.create(name="Ushers"),
@@ -128,6 +143,7 @@ MAKE = {
     "venues.hall": _hall,
     "scheduling.session": _session,
     "booking.ticket": _ticket,
+    "booking.refund": _failed_refund,
     "reviews.review": _review,
     "reviews.reviewvote": _vote,
 }
@@ -146,6 +162,7 @@ DONE = {
     ("accounts.user", "make_customer"): lambda u: _fresh(u).role == Role.CUSTOMER and not _fresh(u).is_staff,
     ("scheduling.session", "cancel_sessions"): lambda s: _fresh(s).status == SessionStatus.CANCELLED,
     ("booking.ticket", "cancel_or_refund"): lambda t: _fresh(t).status == TicketStatus.CANCELLED,
+    ("booking.refund", "retry"): lambda r: _fresh(r).status != "failed",
     ("reviews.review", "approve"): lambda r: _fresh(r).status == ReviewStatus.APPROVED,
     ("reviews.review", "reject"): lambda r: _fresh(r).status == ReviewStatus.REJECTED,
 }

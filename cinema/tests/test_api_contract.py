@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from booking.services import booking_pay, ticket_hold
-from conftest import client_for, make_user
+from booking.services import ticket_hold
+from conftest import client_for, make_user, pay_booking
 from reviews.services import review_create, review_moderate
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ ROLES = ("anonymous", "customer", "moderator", "manager", "admin")
 @pytest.fixture
 def world(session, customer, other_customer, moderator, manager, admin_user, movie):
     booking = ticket_hold(user=customer, session_id=session.pk, seats=[(2, 2)])
-    booking_pay(user=customer, booking=booking, idempotency_key="w", method="card", card_number="4242424242424242")
+    payment = pay_booking(customer, booking)
     review = review_create(user=other_customer, movie=movie, rating=8, title="Good", text="A fine film indeed.")
     approved = review_create(
         user=make_user("author@example.com"), movie=movie, rating=6, title="Ok", text="Watchable, not more."
@@ -29,6 +29,7 @@ def world(session, customer, other_customer, moderator, manager, admin_user, mov
         "review": review,
         "approved": approved,
         "booking": booking,
+        "payment": payment,
         "users": users,
         "movie": movie,
         "cinema": session.hall.cinema,
@@ -89,7 +90,10 @@ MATRIX = [
     ),
     ("post", "/api/v1/sessions/{session}/cancel/", {"reason": "r"}, (401, 403, 403, 200, 200)),
     ("post", "/api/v1/tickets/", {"session": "{session}", "seats": [{"row": 3, "seat": 3}]}, (401, 201, 201, 201, 201)),
-    ("post", "/api/v1/tickets/{ticket}/pay/", {"card_number": "4242424242424242"}, (401, 400, 404, 404, 404)),
+    ("post", "/api/v1/tickets/{ticket}/pay/", {"payment_method": "card"}, (401, 400, 404, 404, 404)),
+    ("get", "/api/v1/payments/{payment}/", None, (401, 200, 404, 200, 200)),
+    # The provider's door: no account needed, a signature (absent here) is.
+    ("post", "/api/v1/payments/webhooks/fake/", {"id": "evt"}, (400, 400, 400, 400, 400)),
     ("post", "/api/v1/tickets/{ticket}/cancel/", None, (401, 200, 404, 200, 200)),
     ("get", "/api/v1/bookings/{booking}/", None, (401, 200, 404, 200, 200)),
     (
@@ -113,7 +117,7 @@ MATRIX = [
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 def test_permission_matrix(world, method, path, body, expected, role_index):
     client = client_for(world["users"][ROLES[role_index]])
-    ids = {name: world[name].pk for name in ("movie", "cinema", "session", "ticket", "review", "approved")}
+    ids = {name: world[name].pk for name in ("movie", "cinema", "session", "ticket", "review", "approved", "payment")}
     ids["booking"] = world["booking"].reference
     url = path.format(**ids)
     if body:  # "{movie}" as a body value means that object's id

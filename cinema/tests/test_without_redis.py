@@ -10,6 +10,8 @@ from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from prometheus_client import REGISTRY
 
+from booking.providers.fake.models import FakePspEvent, FakePspPayment
+from booking.providers.fake.provider import pay_on_page, sign
 from cinema.tests.test_redis_cache import redis_cache as redis_up  # noqa: F401 - a fixture
 from conftest import client_for
 
@@ -59,12 +61,18 @@ def test_films_seat_map_hold_and_pay_work_with_redis_down(
     ticket = held.json()["tickets"][0]["id"]
     with django_capture_on_commit_callbacks(execute=True):
         paid = client.post(
-            f"/api/v1/tickets/{ticket}/pay/",
-            {"payment_method": "card", "card_number": "4242424242424242"},
-            format="json",
-            HTTP_IDEMPOTENCY_KEY="no-redis-1",
+            f"/api/v1/tickets/{ticket}/pay/", {"payment_method": "card"}, format="json", HTTP_IDEMPOTENCY_KEY="r1"
         )
-    assert paid.status_code == 200 and paid.json()["status"] == "paid", paid.content[:300]
+    assert paid.status_code == 201, paid.content[:300]
+    provider_id = paid.json()["payment"]["confirmation_url"].rstrip("/").rsplit("/", 1)[-1]
+    with django_capture_on_commit_callbacks(execute=True):  # the provider's webhook, as it would arrive
+        pay_on_page(FakePspPayment.objects.get(pk=provider_id), card_number="4242424242424242")
+        event = FakePspEvent.objects.get()
+        signed = anon.post(
+            "/api/v1/payments/webhooks/fake/", data=event.body.encode(), content_type="application/json",
+            HTTP_X_FAKE_PSP_SIGNATURE=sign(event.body.encode()),
+        )  # fmt: skip
+    assert signed.status_code == 200 and signed.json()["outcome"] == "paid", signed.content[:300]
     seat_map = anon.get(f"/api/v1/sessions/{session.pk}/seats/").json()["seats"]
     assert next(s["status"] for s in seat_map if (s["row"], s["seat"]) == (2, 3)) == "sold"
 

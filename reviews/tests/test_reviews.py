@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from booking import services as booking
-from conftest import client_for, make_user
+from conftest import client_for, make_user, pay_booking
 from reviews.services import review_create, review_moderate
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_votes_are_one_per_user_changeable_and_exact(movie, customer, moderator,
 
 def test_a_viewer_with_a_paid_ticket_is_marked_verified(movie, session, customer):
     hold = booking.ticket_hold(user=customer, session_id=session.pk, seats=[(2, 2)])
-    booking.booking_pay(user=customer, booking=hold, idempotency_key="v", method="card", card_number="4242")
+    pay_booking(customer, hold)
     review = review_create(user=customer, movie=movie, rating=9, title="t", text=TEXT)
     assert review.is_verified_viewer
 

@@ -3,6 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from conftest import pay_booking
+
 pytestmark = pytest.mark.django_db
 
 
@@ -35,7 +37,7 @@ def test_session_cancel_through_the_api_reports_the_refunds(manager_client, cust
     from booking import services
 
     hold = services.ticket_hold(user=customer, session_id=session.pk, seats=[(2, 2)])
-    services.booking_pay(user=customer, booking=hold, idempotency_key="k", method="card", card_number="4242")
+    pay_booking(customer, hold)
     response = manager_client.post(f"/api/v1/sessions/{session.pk}/cancel/", {"reason": "Авария"}, format="json")
     assert response.status_code == 200
     assert (response.json()["refunded_tickets"], response.json()["session"]["status"]) == (1, "cancelled")

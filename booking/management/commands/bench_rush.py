@@ -18,6 +18,7 @@ import statistics
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
@@ -113,14 +114,19 @@ class Command(BaseCommand):
                     return f"error_{status}"
                 ticket_id = body["tickets"][0]["id"]
                 key = str(uuid.uuid4())
-                pay = {"payment_method": "card", "card_number": CARD}
-                status, _ = client.call("POST", f"/tickets/{ticket_id}/pay/", pay, {"Idempotency-Key": key})
-                if status != 200:
+                pay = {"payment_method": "card"}
+                status, body = client.call("POST", f"/tickets/{ticket_id}/pay/", pay, {"Idempotency-Key": key})
+                if status != 201:
                     return f"error_{status}"
-                # A client retry after a lost response: the same key must not charge again.
+                # A client retry after a lost response: the same key must not start a second payment.
                 status, _ = client.call("POST", f"/tickets/{ticket_id}/pay/", pay, {"Idempotency-Key": key})
-                if status != 200:
+                if status != 201:
                     return f"replay_error_{status}"
+                # The customer on the (fake) provider's page; its webhook settles the payment.
+                form = urllib.parse.urlencode({"card_number": CARD}).encode()
+                with urllib.request.urlopen(body["payment"]["confirmation_url"], data=form, timeout=60) as page:
+                    if page.status != 200:
+                        return f"checkout_error_{page.status}"
                 if cancels:
                     status, _ = client.call("POST", f"/tickets/{ticket_id}/cancel/")
                     return "refunded" if status == 200 else f"error_{status}"

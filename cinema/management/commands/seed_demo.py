@@ -22,7 +22,8 @@ from accounts.identity import canonical_email
 from accounts.models import Role, User
 from accounts.services import user_create, user_set_role
 from booking.models import Booking, Payment, Ticket
-from booking.services import booking_pay, holds_expire, ticket_cancel, ticket_check_in, ticket_hold
+from booking.providers.fake.provider import pay_through_fake
+from booking.services import holds_expire, ticket_cancel, ticket_check_in, ticket_hold
 from booking.tokens import make_ticket_token
 from catalog.models import AgeRating, Genre, Movie
 from catalog.services import TRANSLIT
@@ -686,13 +687,7 @@ class Command(BaseCommand):
                 booking = ticket_hold(user=customer, session_id=session.pk, seats=picked)
                 key += 1
                 if self.rng.random() < 0.75:
-                    booking_pay(
-                        user=customer,
-                        booking=booking,
-                        idempotency_key=f"demo-{key}",
-                        method="card",
-                        card_number="4242424242424242",
-                    )
+                    pay_through_fake(customer, booking, key=f"demo-{key}")
         paid = list(Ticket.objects.filter(status="paid").order_by("id"))
         for ticket in paid[:3]:
             ticket_cancel(ticket=ticket, by=ticket.user)  # refunded
@@ -709,13 +704,7 @@ class Command(BaseCommand):
             row = soon.hall.layout["rows"][-1]
             seat = next(s for s in row["seats"] if s and not s.get("blocked"))
             booking = ticket_hold(user=users[Role.CUSTOMER], session_id=soon.pk, seats=[(row["row"], seat["seat"])])
-            booking_pay(
-                user=users[Role.CUSTOMER],
-                booking=booking,
-                idempotency_key="demo-used",
-                method="card",
-                card_number="4242424242424242",
-            )
+            pay_through_fake(users[Role.CUSTOMER], booking, key="demo-used")
             ticket = booking.tickets.get()
             if soon.starts_at - now <= timedelta(hours=1):
                 ticket_check_in(payload=make_ticket_token(ticket), by=users[Role.MANAGER])
@@ -741,13 +730,7 @@ class Command(BaseCommand):
                     picked = self.rng.sample(free, k=self.rng.randint(1, 4))
                     free = [s for s in free if s not in picked]
                     booking = ticket_hold(user=customer, session_id=session.pk, seats=picked)
-                    booking_pay(
-                        user=customer,
-                        booking=booking,
-                        idempotency_key=f"demo-history-{booking.pk}",
-                        method="card",
-                        card_number="4242424242424242",
-                    )
+                    pay_through_fake(customer, booking, key=f"demo-history-{booking.pk}")
                 day = timezone.localtime(timezone.now(), tz).date() - timedelta(days=back)
                 shift = datetime.combine(day, time(19, 0), tzinfo=tz) - session.starts_at
                 Session.objects.filter(pk=session.pk).update(

@@ -173,7 +173,7 @@
       if (left <= 0) lapse();
     };
     tick(); timer = setInterval(tick, 1000);
-    document.getElementById("card").focus();
+    document.getElementById("pay").focus();
   }
 
   function endHold() {
@@ -183,24 +183,34 @@
 
   async function lapse() { endHold(); say(T.holdLapsed, "warn"); await loadSeats(); }
 
+  // Paying: the provider's page takes the card; "My tickets" polls the payment on return.
+  // One idempotency key per hold and attempt: a double click replays, a new attempt after a failure does not.
   payForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const pay = document.getElementById("pay");
     pay.disabled = true; say(T.paying);
-    const keyBytes = crypto.getRandomValues(new Uint8Array(16));
-    const idempotencyKey = [...keyBytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    if (!hold.payKey) {
+      const keyBytes = crypto.getRandomValues(new Uint8Array(16));
+      hold.payKey = [...keyBytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+      sessionStorage.setItem(`hold:${sessionId}`, JSON.stringify(hold));
+    }
     try {
-      await api(`/tickets/${hold.ticket}/pay/`, { method: "POST", headers: { "Idempotency-Key": idempotencyKey },
-        body: { payment_method: "card", card_number: document.getElementById("card").value } });
-      endHold();
-      message.replaceChildren(document.createTextNode(`${T.paid} `), el("a", { href: "/tickets/", text: T.myTickets }));
-      message.className = "message ok";
-      await loadSeats();
+      const started = await api(`/tickets/${hold.ticket}/pay/`, { method: "POST", headers: { "Idempotency-Key": hold.payKey },
+        body: { payment_method: "card", return_url: "/tickets/" } });
+      sessionStorage.setItem("payment", String(started.payment.id));
+      delete hold.payKey;  // coming back to this page means trying again
+      hold.until = started.booking.reserved_until;  // a short hold is extended for the payment
+      sessionStorage.setItem(`hold:${sessionId}`, JSON.stringify(hold));
+      say(T.toProvider);
+      window.location.assign(started.payment.confirmation_url);
     } catch (e) {
-      if (e.status === 402) say(`${T.declined} ${e.message}`, "error");
-      else if (e.body.code === "hold_expired") await lapse();
-      else say(`${T.error} ${e.message}`, "error");
-    } finally { pay.disabled = false; }
+      if (e.body.code === "hold_expired") await lapse();
+      else if (e.body.code === "payment_in_progress" && e.body.details.confirmation_url) {
+        sessionStorage.setItem("payment", String(e.body.details.payment));
+        window.location.assign(e.body.details.confirmation_url);
+      } else say(`${T.error} ${e.message}`, "error");
+      pay.disabled = false;
+    }
   });
 
   Promise.all([loadHead(), loadSeats()]).then(() => {

@@ -54,5 +54,23 @@
     } catch (e) { message.textContent = `${T.error} ${e.message}`; }
   }
 
+  // Back from the payment provider: its webhook settles the payment; wait for it.
+  async function awaitPayment(id) {
+    message.textContent = T.confirming;
+    for (let tries = 0; tries < 60; tries += 1) {
+      const payment = await api(`/payments/${id}/`, { auth: true });
+      if (payment.status !== "pending") {
+        sessionStorage.removeItem("payment");
+        message.textContent = payment.status === "succeeded" ? T.paid : `${T.declined} ${payment.failure_reason || payment.status}`;
+        message.className = payment.status === "succeeded" ? "message ok" : "message error";
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    message.textContent = T.stillConfirming;
+  }
+
+  const returning = sessionStorage.getItem("payment");
+  if (returning) await awaitPayment(returning);
   await load();
 })().catch((e) => { document.getElementById("tickets-message").textContent = `${T.error} ${e.message}`; });
