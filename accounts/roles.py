@@ -17,6 +17,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.genre": _CRUD,
         "venues.cinema": _CRUD,
         "venues.hall": _CRUD,
+        "pricing.tickettype": _CRUD,
+        "pricing.pricecard": _CRUD,
+        "pricing.pricecardprice": _CRUD,
+        "pricing.promocode": _CRUD,
         # Sessions are cancelled (with refunds), never deleted.
         "scheduling.session": ("add", "change", "view", "cancel_session"),
         # Tickets change only through the booking services (admin actions).
@@ -47,8 +51,11 @@ def sync_groups(apps=None) -> None:
 
     # Permissions are normally created after the whole migrate run; the groups
     # need them now. Historical app configs have no models module, hence the flag.
-    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts"):
-        app_config = apps.get_app_config(label)
+    for label in ("catalog", "venues", "pricing", "scheduling", "booking", "reviews", "accounts"):
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:  # no model of it migrated yet
+            continue
         if getattr(app_config, "models_module", None) is None:
             app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
@@ -61,7 +68,11 @@ def sync_groups(apps=None) -> None:
         for model_label, actions in model_actions.items():
             for action in actions:
                 app_label, codename = _codename(model_label, action)
-                wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+                permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+                # Missing while the migration creating its model has not run yet: the
+                # migration of that app that adds it to this table syncs again.
+                if permission is not None:
+                    wanted.append(permission)
         group.permissions.set(wanted)
 
 

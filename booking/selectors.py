@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from booking.models import SOLD_STATUSES, Ticket, TicketStatus
 from scheduling.models import Session, SessionStatus
-from scheduling.selectors import local_date_range_q
+from scheduling.selectors import local_date_range_q, session_ticket_prices
 from venues.layout import parse_layout
 
 SEAT_MAP_TTL = 30  # seconds; shorter when a hold on the map lapses sooner
@@ -95,7 +95,7 @@ def seat_map_json(session_id: int) -> bytes | None:
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
-    session = Session.objects.select_related("hall").filter(pk=session_id).first()
+    session = Session.objects.select_related("hall__cinema").filter(pk=session_id).first()
     if session is None:
         return None
     now = timezone.now()
@@ -115,11 +115,30 @@ def seat_map_json(session_id: int) -> bytes | None:
                 "seats_per_row": hall.seats_per_row,
             },
             "prices": session.price_texts,
+            "booking_fee": _money(session.hall.cinema.booking_fee),
+            "ticket_types": ticket_types_json(session),
             "seats": _seats(session, taken),
         }
     )
     cache.set(key, (version, body), seat_map_ttl(earliest, now))
     return body
+
+
+def ticket_types_json(session: Session) -> list[dict]:
+    """The seat map's ticket types: code, name (English; ``names`` has both
+    languages: the map is cached once for every reader), whether the door
+    checks an ID, and the price per seat category (before the booking fee,
+    which is shown once, beside them)."""
+    return [
+        {
+            "code": ticket_type.code,
+            "name": ticket_type.name,
+            "names": {"en": ticket_type.name, "ru": ticket_type.name_ru or ticket_type.name},
+            "check_id": ticket_type.check_id,
+            "prices": {category: _money(price) for category, price in prices.items()},
+        }
+        for ticket_type, prices in session_ticket_prices(session)
+    ]
 
 
 def sold_seats_in_future_sessions(hall, sellable: set[tuple[int, int]]) -> set[tuple[int, int]]:

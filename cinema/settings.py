@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "venues",
+    "pricing",
     "scheduling",
     "booking",
     "reviews",

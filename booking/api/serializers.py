@@ -251,11 +251,29 @@ class SeatMapHallSerializer(serializers.Serializer):
     seats_per_row = serializers.IntegerField()
 
 
+class SeatMapTicketTypeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="what a hold's seat names as ticket_type")
+    name = serializers.CharField(help_text="English")
+    names = serializers.DictField(child=serializers.CharField(), help_text="by language: en, ru")
+    check_id = serializers.BooleanField(help_text="the door checks a document (age, student card)")
+    prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2),
+        help_text="seat category -> price, before the booking fee; a category missing is not sold at this type",
+    )
+
+
 class SeatMapSerializer(serializers.Serializer):
     """Documents the seat map (the view renders it itself)."""
 
     session = serializers.IntegerField()
     status = serializers.CharField()
     hall = SeatMapHallSerializer()
-    prices = serializers.DictField(child=serializers.DecimalField(max_digits=10, decimal_places=2))
+    prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2),
+        help_text="seat category -> adult price, before the booking fee",
+    )
+    booking_fee = serializers.DecimalField(
+        max_digits=8, decimal_places=2, help_text="added to every ticket, shown separately; 0.00: none"
+    )
+    ticket_types = SeatMapTicketTypeSerializer(many=True)
     seats = SeatSerializer(many=True)
