@@ -28,6 +28,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "booking.ticket": ("view", "change", "check_in"),
         "booking.payment": ("view",),
         "accounts.user": ("view",),
+        "reports.salesreport": ("view",),
+        "reports.distributorreport": ("view",),
     },
     Role.MODERATOR: {
         "reviews.review": ("view", "change", "moderate"),
@@ -51,7 +53,7 @@ def sync_groups(apps=None) -> None:
 
     # Permissions are normally created after the whole migrate run; the groups
     # need them now. Historical app configs have no models module, hence the flag.
-    for label in ("catalog", "venues", "pricing", "scheduling", "booking", "reviews", "accounts"):
+    for label in ("catalog", "venues", "pricing", "scheduling", "booking", "reviews", "accounts", "reports"):
         try:
             app_config = apps.get_app_config(label)
         except LookupError:  # no model of it migrated yet

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from booking.models import SOLD_STATUSES, Ticket, TicketStatus
+from pricing.models import DEFAULT_TICKET_TYPE, TicketType
 from scheduling.models import Session, SessionStatus
 from scheduling.selectors import local_date_range_q, session_ticket_prices
 from venues.layout import parse_layout
@@ -156,7 +157,7 @@ def sold_seats_in_future_sessions(hall, sellable: set[tuple[int, int]]) -> set[t
 def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=None) -> dict:
     """Revenue, tickets, refunds, average price and occupancy, overall and by day,
     film, cinema and hall — aggregated by the database in a fixed number of queries
-    (12, or 13 with a date filter, whatever the number of tickets).
+    (14, or 15 with a date filter, whatever the number of tickets).
 
     The date filter uses the sessions' local dates; ``by_day`` groups by the date in
     the chain's TIME_ZONE. Occupancy = seats sold ÷ sellable seats of the sessions
@@ -176,7 +177,13 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
     sold = tickets.filter(status__in=SOLD_STATUSES)
     zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
-    totals = sold.aggregate(revenue=Coalesce(Sum("price"), zero), tickets=Count("id"), average_price=Avg("price"))
+    totals = sold.aggregate(
+        revenue=Coalesce(Sum("price"), zero),
+        tickets=Count("id"),
+        average_price=Avg("price"),
+        fees=Coalesce(Sum("fee"), zero),
+        discounts=Coalesce(Sum("discount"), zero),
+    )
     refunds = tickets.filter(status=TicketStatus.REFUNDED).aggregate(
         count=Count("id"), amount=Coalesce(Sum("refund_amount"), zero)
     )
@@ -223,6 +230,8 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
             "revenue": _money(totals["revenue"]),
             "tickets_sold": totals["tickets"],
             "average_price": _money(average) if average is not None else None,
+            "booking_fees": _money(totals["fees"]),
+            "discounts": _money(totals["discounts"]),
             "refunds": refunds["count"],
             "refunded_amount": _money(refunds["amount"]),
             "sessions": seats["sessions"],
@@ -233,6 +242,7 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
         "by_movie": breakdown({"movie_id": "movie_id", "movie": "movie__title"}, "movie"),
         "by_cinema": breakdown({"cinema_id": "hall__cinema_id", "cinema": "hall__cinema__name"}, "cinema"),
         "by_hall": breakdown({"hall_id": "hall_id", "hall": "hall__name", "cinema": "hall__cinema__name"}, "hall_id"),
+        "by_ticket_type": _by_ticket_type(sold, zero),
         "sessions": [
             {
                 "id": s["id"],
@@ -247,6 +257,34 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
             for s in per_session
         ],
     }
+
+
+def _by_ticket_type(sold, zero) -> list[dict]:
+    """Sold tickets per ticket type (tickets from before ticket types: adult), in
+    the types' display order."""
+    rows = (
+        sold.annotate(type_code=Coalesce("ticket_type__code", Value(DEFAULT_TICKET_TYPE)))
+        .values("type_code")
+        .annotate(
+            tickets=Count("id"),
+            revenue=Coalesce(Sum("price"), zero),
+            fees=Coalesce(Sum("fee"), zero),
+            discounts=Coalesce(Sum("discount"), zero),
+        )
+    )
+    types = {t.code: t for t in TicketType.objects.all()}
+    order = {code: index for index, code in enumerate(types)}
+    return [
+        {
+            "ticket_type": row["type_code"],
+            "name": types[row["type_code"]].name if row["type_code"] in types else row["type_code"],
+            "tickets": row["tickets"],
+            "revenue": _money(row["revenue"]),
+            "booking_fees": _money(row["fees"]),
+            "discounts": _money(row["discounts"]),
+        }
+        for row in sorted(rows, key=lambda r: (order.get(r["type_code"], len(order)), r["type_code"]))
+    ]
 
 
 def _expr(path: str):

@@ -6,6 +6,7 @@ ones `make run` needs: SQLite, local-memory cache, DEBUG on.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "scheduling",
     "booking",
     "reviews",
+    "reports",
     "web",
 ]
 
@@ -260,6 +262,10 @@ REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 60)
 CHECKIN_OPENS_MINUTES = env_int("CHECKIN_OPENS_MINUTES", 60)
 PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 SESSION_ADS_MINUTES = env_int("SESSION_ADS_MINUTES", 15)
+# VAT included in ticket prices, as a fraction: the distributor report's "net of VAT"
+# column is gross / (1 + rate). Admissions to films with a distribution certificate
+# are VAT-exempt in Russia: set 0 there (docs/MANAGER_GUIDE.md).
+REPORT_VAT_RATE = Decimal(env_str("REPORT_VAT_RATE", "0.20"))
 
 # --- Security (production) --------------------------------------------------
 if not DEBUG:

@@ -25,6 +25,8 @@ from booking.services import booking_pay, holds_expire, ticket_cancel, ticket_ch
 from booking.tokens import make_ticket_token
 from catalog.models import AgeRating, Genre, Movie
 from catalog.services import TRANSLIT
+from pricing.demo import seed_prices
+from pricing.models import PriceCard
 from reviews.models import Review, ReviewVote
 from reviews.services import review_create, review_moderate, review_vote
 from scheduling.models import Session
@@ -407,6 +409,7 @@ class Command(BaseCommand):
         genres = self._genres()
         movies = self._movies(genres, users[Role.MANAGER])
         halls = self._cinemas()
+        seed_prices()  # before the sessions: each is offered its price card
         created = self._sessions(halls, movies, users[Role.MANAGER], days)
         if created:
             self._tickets(users)
@@ -525,6 +528,7 @@ class Command(BaseCommand):
                     opening_time=time(9),
                     closing_time=time(2),
                     description=f"Кинотеатр «{name}», {city}.",
+                    booking_fee=Decimal("40.00") if slug == CINEMAS[0][1] else Decimal("0.00"),
                     **{Cinema.AMENITY_FIELDS[a]: True for a in amenities},
                 ),
             )
@@ -586,7 +590,7 @@ class Command(BaseCommand):
                         movie=movie,
                         hall=hall,
                         starts_at=start,
-                        base_price=base + (100 if evening else 0),
+                        base_price=None if PriceCard.objects.exists() else base + (100 if evening else 0),
                         format=_format_for(hall),
                         audio_language="ru",
                         subtitles_language="ru"
