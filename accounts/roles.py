@@ -17,7 +17,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.genre": _CRUD,
         "venues.cinema": _CRUD,
         "venues.hall": _CRUD,
-        "pricing.tickettype": _CRUD,
+        # Ticket types are few and shared by every card: retired (inactive), not deleted.
+        "pricing.tickettype": ("add", "change", "view"),
         "pricing.pricecard": _CRUD,
         "pricing.pricecardprice": _CRUD,
         "pricing.promocode": _CRUD,

@@ -1,0 +1,65 @@
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from conftest import make_user
+from pricing.models import PriceCard, PromoCode
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/admin/pricing/tickettype/",
+    "/admin/pricing/pricecard/",
+    "/admin/pricing/pricecard/add/",
+    "/admin/pricing/promocode/",
+    "/admin/pricing/promocode/add/",
+]
+
+
+def _client(role):
+    client = Client()
+    client.force_login(make_user(f"{role}@example.com", role))
+    return client
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role, status", [("customer", 302), ("moderator", 403), ("manager", 200)])
+def test_prices_and_promo_codes_are_the_managers(page, role, status, ticket_types):
+    assert _client(role).get(page).status_code == status
+
+
+def test_a_manager_makes_a_price_card_with_its_prices_in_one_form(ticket_types):
+    response = _client("manager").post(
+        "/admin/pricing/pricecard/add/",
+        {
+            "name": "Weekday mornings",
+            "weekdays": ["1", "2", "3", "4", "5"],
+            "time_from": "06:00",
+            "time_to": "12:00",
+            "formats": ["2d", "3d"],
+            "priority": "10",
+            "is_active": "on",
+            "prices-TOTAL_FORMS": "2",
+            "prices-INITIAL_FORMS": "0",
+            "prices-0-ticket_type": ticket_types["adult"].pk,
+            "prices-0-category": "standard",
+            "prices-0-price": "250",
+            "prices-1-ticket_type": ticket_types["child"].pk,
+            "prices-1-category": "standard",
+            "prices-1-price": "150",
+        },
+    )
+    assert response.status_code == 302
+    card = PriceCard.objects.get()
+    assert (card.weekdays, card.formats) == ([1, 2, 3, 4, 5], ["2d", "3d"])
+    assert sorted(card.prices.values_list("price", flat=True)) == [Decimal("150"), Decimal("250")]
+
+
+def test_a_promo_code_is_stored_in_capitals_and_unique_whatever_the_case(db):
+    client = _client("manager")
+    data = {"code": "spring ", "kind": "percent", "value": "15", "min_tickets": "1", "is_active": "on"}
+    assert client.post("/admin/pricing/promocode/add/", data).status_code == 302
+    assert PromoCode.objects.get().code == "SPRING"
+    again = client.post("/admin/pricing/promocode/add/", {**data, "code": "Spring"})
+    assert again.status_code == 200 and PromoCode.objects.count() == 1
