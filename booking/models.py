@@ -137,10 +137,12 @@ class Ticket(models.Model):
     row = models.PositiveSmallIntegerField(_("row"))
     seat = models.PositiveSmallIntegerField(_("seat"))
     category = models.CharField(_("seat category"), max_length=16, choices=SeatCategory.choices)
+    # By code: the ticket shows it and statistics group by it with no join.
     ticket_type = models.ForeignKey(
         "pricing.TicketType",
         verbose_name=_("ticket type"),
         on_delete=models.PROTECT,
+        to_field="code",
         null=True,  # tickets sold before ticket types: adult
         blank=True,
         related_name="+",

@@ -43,11 +43,11 @@ def hold_prices(
     categories: list[str],
     ticket_types: list[str | None],
     booking_fee: Decimal,
-    promo_code: str | None = None,
+    promo: PromoCode | None = None,
     now=None,
-) -> tuple[PromoCode | None, list[SeatPrice]]:
+) -> list[SeatPrice]:
     """The price of each seat (its category, and the ticket type asked for it;
-    ``None``: adult), in order, and the promo code to take a use of.
+    ``None``: adult), in order, with ``promo``'s discount (``promo_for_hold``).
 
     Raises ``TicketTypeNotOffered`` (400) for a type the session's card does
     not sell (or not for that seat's category), ``PromoInvalid`` (400) for a
@@ -64,11 +64,8 @@ def hold_prices(
         raise TicketTypeNotOffered(
             message, fields={"seats": [message]}, extra={"ticket_types": not_offered, "offered": sorted(table)}
         )
-    promo, applies = None, [False] * len(wanted)
-    if promo_code:
-        promo = promo_find(promo_code)
-        if promo.max_uses is not None and promo.uses >= promo.max_uses and promo_uses_reclaim(promo=promo, now=now):
-            promo.refresh_from_db(fields=["uses"])
+    applies = [False] * len(wanted)
+    if promo is not None:
         applies = promo_check(
             promo, movie_id=session.movie_id, cinema_id=session.hall.cinema_id, ticket_types=wanted, now=now
         )
@@ -79,7 +76,17 @@ def hold_prices(
         seat_prices.append(
             SeatPrice(ticket_type, list_price, discounted(list_price, promo, discount_applies), booking_fee)
         )
-    return promo, seat_prices
+    return seat_prices
+
+
+def promo_for_hold(*, code: str, now) -> PromoCode:
+    """The promo code a hold names (``PromoInvalid`` if none). Before the hold's
+    transaction: a code whose uses are all counted first retires its lapsed
+    holds (giving their uses back), in a transaction of its own."""
+    promo = promo_find(code)
+    if promo.max_uses is not None and promo.uses >= promo.max_uses and promo_uses_reclaim(promo=promo, now=now):
+        promo.refresh_from_db(fields=["uses"])
+    return promo
 
 
 def promo_use_take(*, promo: PromoCode, user_id: int, now) -> None:

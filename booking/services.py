@@ -61,6 +61,7 @@ from booking.models import (
     TicketStatus,
 )
 from booking.payments import get_gateway
+from booking.prices import hold_prices, promo_for_hold, promo_use_take, promo_uses_give_back
 from booking.selectors import seat_map_changed
 from catalog.models import Movie
 from cinema.db import columns, commit_with_batch, execute, insert, insert_with_parent, load, lock_clause, pipeline
@@ -93,6 +94,7 @@ _SESSION_FIELDS = (
     "love_price",
     "wheelchair_price",
     "currency",
+    "price_card",
     "hall_id",
     "movie_id",
     "capacity",
@@ -168,7 +170,14 @@ def sales_problem(session: Session, now=None) -> str | None:
 # --- Hold ------------------------------------------------------------------
 
 
-def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) -> Booking:
+def ticket_hold(
+    *,
+    user: User,
+    session_id: int,
+    seats: list[tuple[int, int]],
+    ticket_types: list[str | None] | None = None,
+    promo_code: str | None = None,
+) -> Booking:
     """Hold every requested seat of one session for BOOKING_HOLD_MINUTES, or none.
 
     ``user`` is the buyer: a ``User``, or the token user of a request (only
@@ -176,6 +185,11 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
     Raises ``SeatUnavailable`` (409) naming every requested seat that is
     not free, ``SalesClosed`` (409) when the session is not on sale, and
     ``ValidationFailed`` (400) for unknown, blocked or duplicate seats.
+
+    ``ticket_types``: a code per seat (``None``: adult); a type the session's
+    price card does not sell is ``TicketTypeNotOffered`` (400). ``promo_code``:
+    its discount on each ticket it applies to, one use counted (``PromoInvalid``,
+    400, says why not). Each ticket also carries the cinema's booking fee.
     """
     if not seats:
         raise ValidationFailed("Choose at least one seat.", fields={"seats": ["Choose at least one seat."]})
@@ -184,15 +198,17 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
         raise ValidationFailed(message, fields={"seats": [message]})
     if len(set(seats)) != len(seats):
         raise ValidationFailed("A seat is listed twice.", fields={"seats": ["A seat is listed twice."]})
+    type_of = dict(zip(seats, ticket_types or [None] * len(seats), strict=True))
     # Every hold touches seats in the same order (row, seat): two holds that
     # want overlapping seats then queue on the first shared one instead of
     # deadlocking on each other's index entries.
     seats = sorted(seats)
 
     now = timezone.now()
+    promo = promo_for_hold(code=promo_code, now=now) if promo_code else None
     try:
         with transaction.atomic():
-            booking, tickets = _hold(user, session_id, seats, now)
+            booking, tickets = _hold(user, session_id, seats, now, [type_of[seat] for seat in seats], promo)
     except IntegrityError:
         # Someone took a seat between our look and our insert (the unique index
         # refused it, and the transaction is undone): name the seats now taken.
@@ -218,7 +234,9 @@ def _occupying_sql(vendor: str, seats: int) -> str:
         ORDER BY t.id{lock_clause("FOR UPDATE")}"""
 
 
-def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tuple[Booking, list[Ticket]]:
+def _hold(
+    user: User, session_id: int, seats: list[tuple[int, int]], now, ticket_types, promo
+) -> tuple[Booking, list[Ticket]]:
     connection = connections[DEFAULT_DB_ALIAS]  # once: each use of the proxy looks it up
     # Step 1 (with the buyer's account) and one look at the tickets on these
     # seats, sent together; the tickets are locked in id order like every other
@@ -246,6 +264,14 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     blocked = [seat for seat in seats if layout[seat].blocked]
     if blocked:
         raise _seats_refused(blocked, "seat_blocked", "These seats are not for sale: {}.", "Not for sale: {}.")
+    seat_prices = hold_prices(
+        session=session,
+        categories=[layout[seat].category for seat in seats],
+        ticket_types=ticket_types,
+        booking_fee=Cinema.objects.filter(pk=session.hall.cinema_id).values_list("booking_fee", flat=True).get(),
+        promo=promo,
+        now=now,
+    )
     lapsed = [t.pk for t in occupying if t.status == TicketStatus.RESERVED and t.reserved_until <= now]
     taken = [(t.row, t.seat) for t in occupying if t.pk not in lapsed]
     if taken:
@@ -257,15 +283,18 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
         )
         metrics.count(metrics.holds_expired, len(lapsed))
 
+    if promo is not None:
+        promo_use_take(promo=promo, user_id=user.pk, now=now)
+
     reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
-    prices = [session.price_for(layout[seat].category) for seat in seats]
     booking = Booking(
         reference=_code(8),
         user_id=user.pk,
         session=session,
-        total=sum(prices, Decimal("0")),
+        total=sum((p.price for p in seat_prices), Decimal("0")),
         currency=session.currency,
         reserved_until=reserved_until,
+        promo_code=promo,
     )
     tickets = [
         Ticket(
@@ -276,12 +305,15 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
             row=row,
             seat=number,
             category=layout[(row, number)].category,
-            price=price,
+            ticket_type=price.ticket_type,
+            price=price.price,
+            discount=price.discount,
+            fee=price.fee,
             status=TicketStatus.RESERVED,
             reserved_until=reserved_until,
             qr_secret=tokens.new_qr_secret(),
         )
-        for index, ((row, number), price) in enumerate(zip(seats, prices, strict=True), start=1)
+        for index, ((row, number), price) in enumerate(zip(seats, seat_prices, strict=True), start=1)
     ]
     # The booking and its tickets (one statement on PostgreSQL) and the commit,
     # in one round trip.
@@ -585,6 +617,8 @@ def _settle_booking_status(booking: Booking, now) -> None:
     if booking.status == BookingStatus.RESERVED and statuses <= {TicketStatus.EXPIRED}:
         new = BookingStatus.EXPIRED
     if booking.status != new:
+        if booking.status == BookingStatus.RESERVED and new in (BookingStatus.CANCELLED, BookingStatus.EXPIRED):
+            promo_uses_give_back(bookings=[booking])
         booking.status = new
         booking.save(update_fields=["status", "updated_at"])
 
@@ -689,6 +723,7 @@ def holds_expire(*, now=None, batch: int = 1000) -> tuple[int, int]:
         ),
         batch,
         now,
+        on_retire=lambda retired: promo_uses_give_back(bookings=retired.only("promo_code_id")),
     )
     if tickets:
         metrics.holds_expired.inc(tickets)
@@ -696,7 +731,7 @@ def holds_expire(*, now=None, batch: int = 1000) -> tuple[int, int]:
     return tickets, bookings
 
 
-def _expire_in_batches(queryset, batch: int, now) -> int:
+def _expire_in_batches(queryset, batch: int, now, on_retire=None) -> int:
     done = 0
     while True:
         with transaction.atomic():
@@ -708,6 +743,8 @@ def _expire_in_batches(queryset, batch: int, now) -> int:
             if not ids:
                 return done
             # Re-check the condition on the locked rows, then retire them.
+            if on_retire is not None:
+                on_retire(queryset.filter(pk__in=ids))
             done += queryset.filter(pk__in=ids).update(status="expired", updated_at=now)
         if len(ids) < batch:
             return done

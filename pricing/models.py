@@ -31,7 +31,7 @@ WEEKDAYS = [
 class TicketType(models.Model):
     """Who the ticket is for: adult, child, student, senior…"""
 
-    code = models.SlugField(_("code"), max_length=32)
+    code = models.SlugField(_("code"), max_length=32, unique=True, help_text=_("Tickets record it: never changed."))
     name = models.CharField(_("name (English)"), max_length=100)
     name_ru = models.CharField(_("name (Russian)"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
@@ -44,7 +44,6 @@ class TicketType(models.Model):
         verbose_name = _("ticket type")
         verbose_name_plural = _("ticket types")
         ordering = ["sort_order", "code"]
-        constraints = [models.UniqueConstraint(fields=["code"], name="ticket_type_code_unique")]
 
     def __str__(self):
         return self.display_name

@@ -20,8 +20,9 @@ def card_price_table(card_id: int) -> list[tuple[TicketType, dict[str, Decimal]]
 
 
 def default_ticket_type() -> TicketType:
-    """The type of a ticket bought without one (``adult``); an unsaved stand-in
-    if the row was removed, so old clients keep working."""
-    return TicketType.objects.filter(code=DEFAULT_TICKET_TYPE).first() or TicketType(
-        code=DEFAULT_TICKET_TYPE, name="Adult", name_ru="Взрослый"
-    )
+    """The type of a ticket bought without one (``adult``), made again should
+    its row be gone (a data migration makes it): clients that name no type
+    keep working."""
+    return TicketType.objects.get_or_create(
+        code=DEFAULT_TICKET_TYPE, defaults={"name": "Adult", "name_ru": "Взрослый"}
+    )[0]

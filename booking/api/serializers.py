@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 from django.utils import timezone
 from rest_framework import serializers
@@ -11,6 +12,12 @@ from venues.models import SeatCategory
 class SeatRefSerializer(serializers.Serializer):
     row = serializers.IntegerField(min_value=1, max_value=10_000)
     seat = serializers.IntegerField(min_value=1, max_value=10_000)
+
+
+class HoldSeatSerializer(SeatRefSerializer):
+    ticket_type = serializers.SlugField(
+        max_length=32, required=False, help_text="a code from the seat map's ticket_types; default adult"
+    )
 
 
 # The two requests of the booking path take a fast path for input that is
@@ -27,7 +34,10 @@ def _plain_int(value, field: serializers.IntegerField) -> bool:
 
 class HoldRequestSerializer(serializers.Serializer):
     session = serializers.IntegerField(min_value=1, max_value=2**62)
-    seats = SeatRefSerializer(many=True, allow_empty=False, max_length=100)
+    seats = HoldSeatSerializer(many=True, allow_empty=False, max_length=100)
+    promo_code = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, help_text="case-insensitive; 400 promo_invalid says why not"
+    )
 
     def run_validation(self, data=serializers.empty):
         fields, seat_fields = (
@@ -84,7 +94,10 @@ class TicketSerializer(serializers.Serializer):
     row = serializers.IntegerField(read_only=True)
     seat = serializers.IntegerField(read_only=True)
     category = serializers.ChoiceField(choices=SeatCategory.choices, read_only=True)
-    price = serializers.DecimalField(**MONEY)
+    ticket_type = serializers.CharField(source="ticket_type_id", read_only=True, help_text="ticket type code (adult…)")
+    price = serializers.DecimalField(**MONEY, help_text="what the ticket costs: the type's price − discount + fee")
+    discount = serializers.DecimalField(**MONEY, help_text="the promo code's discount on this ticket")
+    fee = serializers.DecimalField(**MONEY, help_text="the cinema's booking fee, included in price")
     status = serializers.ChoiceField(choices=TicketStatus.choices, read_only=True)
     reserved_until = serializers.DateTimeField(read_only=True)
     paid_at = serializers.DateTimeField(read_only=True)
@@ -111,7 +124,10 @@ class TicketSerializer(serializers.Serializer):
             "row": ticket.row,
             "seat": ticket.seat,
             "category": str(ticket.category),
+            "ticket_type": ticket.ticket_type_id,
             "price": _money(ticket.price),
+            "discount": _money(ticket.discount),
+            "fee": _money(ticket.fee),
             "status": str(ticket.status),
             "reserved_until": _when(ticket.reserved_until, zone),
             "paid_at": _when(ticket.paid_at, zone),
@@ -129,7 +145,12 @@ class BookingSerializer(serializers.Serializer):
     reference = serializers.CharField(read_only=True)
     session = serializers.IntegerField(source="session_id", read_only=True)
     status = serializers.ChoiceField(choices=BookingStatus.choices, read_only=True)
-    total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, help_text="to pay: the tickets' prices, fees included"
+    )
+    discount = serializers.SerializerMethodField(help_text="the promo code's discount on the tickets counted in total")
+    booking_fees = serializers.SerializerMethodField(help_text="the booking fees included in total")
+    promo_code = serializers.CharField(source="promo_code.code", read_only=True, allow_null=True, default=None)
     currency = serializers.CharField(read_only=True)
     reserved_until = serializers.DateTimeField(read_only=True)
     paid_at = serializers.DateTimeField(read_only=True)
@@ -140,20 +161,31 @@ class BookingSerializer(serializers.Serializer):
 
     def to_representation(self, booking):
         zone = timezone.get_current_timezone()
+        tickets = self.get_tickets(booking, zone)
+        counted = _counted(booking, tickets)
         return {
             "id": booking.pk,
             "reference": booking.reference,
             "session": booking.session_id,
             "status": str(booking.status),
             "total": _money(booking.total),
+            "discount": _sum(counted, "discount"),
+            "booking_fees": _sum(counted, "fee"),
+            "promo_code": booking.promo_code.code if booking.promo_code_id else None,
             "currency": booking.currency,
             "reserved_until": _when(booking.reserved_until, zone),
             "paid_at": _when(booking.paid_at, zone),
             "payment_method": booking.payment_method,
             "payment_reference": booking.payment_reference,
-            "tickets": self.get_tickets(booking, zone),
+            "tickets": tickets,
             "created_at": _when(booking.created_at, zone),
         }
+
+    def get_discount(self, obj) -> str:
+        return _sum(_counted(obj, self.get_tickets(obj)), "discount")
+
+    def get_booking_fees(self, obj) -> str:
+        return _sum(_counted(obj, self.get_tickets(obj)), "fee")
 
     def get_tickets(self, obj, zone=None) -> list[dict]:
         tickets = getattr(obj, "ticket_list", None)  # set by the service that just wrote them
@@ -163,6 +195,18 @@ class BookingSerializer(serializers.Serializer):
 
 
 _TICKET = TicketSerializer()  # rendering keeps no state on the serializer
+# A held or paid booking's discount and fees are those of the tickets it still
+# counts (its total likewise leaves out tickets cancelled from it).
+_OPEN = (BookingStatus.RESERVED, BookingStatus.PAID)
+_NOT_COUNTED = (TicketStatus.CANCELLED, TicketStatus.EXPIRED, TicketStatus.REFUNDED)
+
+
+def _counted(booking, tickets: list[dict]) -> list[dict]:
+    return [t for t in tickets if t["status"] not in _NOT_COUNTED] if booking.status in _OPEN else tickets
+
+
+def _sum(tickets: list[dict], field: str) -> str:
+    return _money(sum((Decimal(t[field]) for t in tickets), Decimal("0")))
 
 
 _CARD = re.compile(r"^[0-9 ]{12,23}$")
@@ -208,6 +252,8 @@ class CheckInResultSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     seat = serializers.IntegerField()
     category = serializers.CharField()
+    ticket_type = serializers.CharField(help_text="ticket type code (adult, child…)")
+    check_id = serializers.BooleanField(help_text="true: ask for a document (age, student card) before admitting")
     movie = serializers.CharField()
     cinema = serializers.CharField()
     hall = serializers.CharField()
