@@ -1,12 +1,12 @@
-import threading
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from booking.tests.test_races import race
 from pricing.errors import PromoInvalid
 from pricing.models import PriceCard, PromoCode
 from pricing.services import price_card_for, promo_check, promo_find, promo_give_back, promo_take_use
@@ -153,25 +153,15 @@ def test_taking_a_use_stops_at_the_limit_and_giving_back_frees_one(promo):
 @pytest.mark.django_db(transaction=True)
 def test_twenty_takers_of_the_last_use_leave_exactly_one_winner():
     promo = PromoCode.objects.create(code="LAST", kind="percent", value=10, max_uses=10, uses=9)
-    barrier = threading.Barrier(20)
-    outcomes = []
 
     def take():
         try:
-            barrier.wait()
             with transaction.atomic():
                 promo_take_use(promo=promo)
-            outcomes.append("won")
+            return "won"
         except PromoInvalid:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
 
-    threads = [threading.Thread(target=take) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    close_old_connections()
+    outcomes = race([take] * 20)
     promo.refresh_from_db()
     assert (outcomes.count("won"), outcomes.count("refused"), promo.uses) == (1, 19, 10)
