@@ -63,3 +63,11 @@ def test_a_promo_code_is_stored_in_capitals_and_unique_whatever_the_case(db):
     assert PromoCode.objects.get().code == "SPRING"
     again = client.post("/admin/pricing/promocode/add/", {**data, "code": "Spring"})
     assert again.status_code == 200 and PromoCode.objects.count() == 1
+
+
+def test_the_price_pages_speak_russian(ticket_types):
+    client = _client("manager")
+    page = client.get("/admin/pricing/pricecard/add/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "ценовая карта" in page.lower() and "дни недели" in page.lower()
+    report = client.get("/admin/reports/distributorreport/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Скачать XLSX" in report and "Кинонеделя" in report
