@@ -1,0 +1,59 @@
+"""Sessions and price cards through the API and the back office."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from pricing.models import PriceCard
+from scheduling.models import Session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_offers_the_matching_card_and_its_adult_prices(manager_client, price_card, movie, hall):
+    start = timezone.now() + timedelta(days=2)
+    body = {"movie": movie.pk, "hall": hall.pk, "starts_at": start.isoformat()}
+    created = manager_client.post("/api/v1/sessions/", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["price_card"] == price_card.pk and created.json()["prices"]["vip"] == "900.00"
+
+
+def test_the_api_takes_another_card_or_none(manager_client, price_card, movie, hall):
+    other = PriceCard.objects.create(name="Festival")
+    start = timezone.now() + timedelta(days=2)
+    body = {"movie": movie.pk, "hall": hall.pk, "starts_at": start.isoformat(), "base_price": "300.00"}
+    chosen = manager_client.post("/api/v1/sessions/", {**body, "price_card": other.pk}, format="json")
+    assert chosen.status_code == 201 and chosen.json()["price_card"] == other.pk
+    later = (start + timedelta(hours=5)).isoformat()
+    none = manager_client.post("/api/v1/sessions/", {**body, "starts_at": later, "price_card": None}, format="json")
+    assert none.status_code == 201 and none.json()["price_card"] is None
+
+
+def test_without_a_card_or_a_price_the_api_answers_400(manager_client, movie, hall):
+    start = timezone.now() + timedelta(days=2)
+    body = {"movie": movie.pk, "hall": hall.pk, "starts_at": start.isoformat()}
+    response = manager_client.post("/api/v1/sessions/", body, format="json")
+    assert response.status_code == 400 and "base_price" in response.json()["errors"]
+
+
+def test_the_admin_form_left_empty_gets_the_matching_card(manager, price_card, movie, hall):
+    client = Client()
+    client.force_login(manager)
+    start = timezone.localtime(timezone.now() + timedelta(days=2), hall.cinema.tz)
+    response = client.post(
+        "/admin/scheduling/session/add/",
+        {
+            "movie": movie.pk,
+            "hall": hall.pk,
+            "starts_at_0": start.strftime("%Y-%m-%d"),
+            "starts_at_1": start.strftime("%H:%M:%S"),
+            "currency": "RUB",
+            "format": "2d",
+            "audio_language": "ru",
+            "status": "on_sale",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Session.objects.get().price_card == price_card
