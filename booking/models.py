@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pricing.models import DEFAULT_TICKET_TYPE
 from venues.models import SeatCategory
 
 ZERO = Decimal("0.00")
@@ -143,7 +144,7 @@ class Ticket(models.Model):
         verbose_name=_("ticket type"),
         on_delete=models.PROTECT,
         to_field="code",
-        null=True,  # tickets sold before ticket types: adult
+        null=True,  # adult (sessions without a price card, and tickets sold before ticket types)
         blank=True,
         related_name="+",
         db_index=False,  # read through the session's tickets
@@ -238,6 +239,11 @@ class Ticket(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def ticket_type_code(self) -> str:
+        """The ticket type's code; a ticket without one is adult."""
+        return self.ticket_type_id or DEFAULT_TICKET_TYPE
 
 
 class PaymentKind(models.TextChoices):

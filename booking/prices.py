@@ -17,16 +17,16 @@ from django.utils import timezone
 from booking.models import Booking, BookingStatus, Ticket, TicketStatus
 from pricing.errors import PromoInvalid, TicketTypeNotOffered
 from pricing.models import DEFAULT_TICKET_TYPE, PromoCode, TicketType
+from pricing.selectors import card_price_table
 from pricing.services import discounted, promo_check, promo_find, promo_give_back, promo_take_use
 from scheduling.models import Session
-from scheduling.selectors import session_ticket_prices
 
 ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
 class SeatPrice:
-    ticket_type: TicketType
+    ticket_type: TicketType | None  # None: adult, on a session without a price card
     list_price: Decimal  # the card's price for the type and seat category
     discount: Decimal
     fee: Decimal
@@ -54,7 +54,13 @@ def hold_prices(
     code that does not apply. Reads only: the use is taken by
     ``promo_use_take`` in the hold's transaction."""
     now = now or timezone.now()
-    table = {ticket_type.code: (ticket_type, prices) for ticket_type, prices in session_ticket_prices(session)}
+    if session.price_card_id is None:
+        # Adult only, at the session's own prices: no query (a ticket without a type is adult).
+        table = {DEFAULT_TICKET_TYPE: (None, session.prices)}
+    else:
+        table = {
+            ticket_type.code: (ticket_type, prices) for ticket_type, prices in card_price_table(session.price_card_id)
+        }
     wanted = [code or DEFAULT_TICKET_TYPE for code in ticket_types]
     not_offered = sorted(
         {code for code, category in zip(wanted, categories, strict=True) if category not in table.get(code, (0, {}))[1]}

@@ -94,7 +94,9 @@ class TicketSerializer(serializers.Serializer):
     row = serializers.IntegerField(read_only=True)
     seat = serializers.IntegerField(read_only=True)
     category = serializers.ChoiceField(choices=SeatCategory.choices, read_only=True)
-    ticket_type = serializers.CharField(source="ticket_type_id", read_only=True, help_text="ticket type code (adult…)")
+    ticket_type = serializers.CharField(
+        source="ticket_type_code", read_only=True, help_text="ticket type code (adult…)"
+    )
     price = serializers.DecimalField(**MONEY, help_text="what the ticket costs: the type's price − discount + fee")
     discount = serializers.DecimalField(**MONEY, help_text="the promo code's discount on this ticket")
     fee = serializers.DecimalField(**MONEY, help_text="the cinema's booking fee, included in price")
@@ -124,7 +126,7 @@ class TicketSerializer(serializers.Serializer):
             "row": ticket.row,
             "seat": ticket.seat,
             "category": str(ticket.category),
-            "ticket_type": ticket.ticket_type_id,
+            "ticket_type": ticket.ticket_type_code,
             "price": _money(ticket.price),
             "discount": _money(ticket.discount),
             "fee": _money(ticket.fee),

@@ -214,7 +214,7 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
                 "row": ticket.row,
                 "seat": ticket.seat,
                 "category": ticket.category,
-                "ticket_type": ticket.ticket_type_id,
+                "ticket_type": ticket.ticket_type_code,
                 "check_id": bool(ticket.ticket_type_id and ticket.ticket_type.check_id),
                 "movie": session.movie.title,
                 "cinema": session.hall.cinema.name,

@@ -6,10 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def older_tickets_are_adult(apps, schema_editor):
-    apps.get_model("booking", "Ticket").objects.filter(ticket_type__isnull=True).update(ticket_type_id="adult")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -53,5 +49,4 @@ class Migration(migrations.Migration):
             model_name='ticket',
             constraint=models.CheckConstraint(condition=models.Q(('discount__gte', 0), ('fee__gte', 0), ('price__gte', models.F('fee'))), name='ticket_discount_fee_within_price'),
         ),
-        migrations.RunPython(older_tickets_are_adult, migrations.RunPython.noop),
     ]

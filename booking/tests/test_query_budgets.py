@@ -22,8 +22,8 @@ def test_hold_and_pay_take_a_fixed_number_of_queries(customer, session, seats, d
     # round trip on PostgreSQL); booking and tickets (one statement on PostgreSQL,
     # two elsewhere); release; plus the hall's layout the first time this process sees it.
     postgres = connection.vendor == "postgresql"
-    # +2: the ticket types' prices and the cinema's booking fee.
-    with django_assert_max_num_queries(8 if postgres else 9):
+    # +1: the cinema's booking fee.
+    with django_assert_max_num_queries(7 if postgres else 8):
         hold = client.post("/api/v1/tickets/", body, format="json")
     assert hold.status_code == 201
     ticket = hold.json()["tickets"][0]["id"]
@@ -76,8 +76,8 @@ def test_seat_map_and_hold_cost_the_same_in_any_hall(
     assert len(seats) == rows * per_row and sum(s["status"] == "held" for s in seats) == 3
     # Savepoint, lock (with the account), seats' tickets, booking and tickets (one
     # statement on PostgreSQL, two elsewhere), release.
-    # And the ticket types' prices and the cinema's booking fee.
-    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 8):
+    # And the cinema's booking fee.
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 7):
         services.ticket_hold(user=customer, session_id=show.pk, seats=[(1, 1), (1, 2)])
 
 
@@ -91,7 +91,7 @@ def test_a_hold_and_a_payment_wait_for_postgresql_twice_each(customer, session, 
     # BEGIN, the session lock with the account and the seats' tickets; the
     # booking, its tickets and COMMIT.
     hold, waits = round_trips(lambda: client.post("/api/v1/tickets/", body, format="json"))
-    assert hold.status_code == 201 and waits == 4  # and the ticket types' prices, the booking fee
+    assert hold.status_code == 201 and waits == 3  # and the cinema's booking fee
     # BEGIN, session, booking and tickets with the idempotency record; the
     # writes, the payment and COMMIT.
     ticket = hold.json()["tickets"][0]["id"]
