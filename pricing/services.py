@@ -35,7 +35,12 @@ def price_card_for(*, format: str, starts_at_local: datetime, cinema_id: int | N
 
 
 def promo_find(code: str) -> PromoCode:
-    promo = PromoCode.objects.filter(code__iexact=(code or "").strip()).first()
+    """The code, whatever its case, with what it applies to (for ``promo_check``)."""
+    promo = (
+        PromoCode.objects.prefetch_related("movies", "cinemas", "ticket_types")
+        .filter(code__iexact=(code or "").strip())
+        .first()
+    )
     if promo is None:
         raise PromoInvalid("There is no such promo code.", reason="unknown")
     return promo
