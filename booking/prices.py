@@ -95,14 +95,16 @@ def promo_for_hold(*, code: str, now) -> PromoCode:
     return promo
 
 
-def promo_use_take(*, promo: PromoCode, user_id: int, now) -> None:
+def promo_use_take(*, promo: PromoCode, user_id: int, now, booking_id: int | None = None) -> None:
     """Inside the hold's transaction: count a use of ``promo``, exactly (its
     row stays locked until the hold commits or rolls back), then the
-    customer's own limit, read after that lock so it is exact too."""
+    customer's own limit, read after that lock so it is exact too
+    (``booking_id``: the hold's own booking, if written already)."""
     promo_take_use(promo=promo)
     if promo.max_uses_per_customer is not None:
         mine = (
             Booking.objects.filter(promo_code=promo, user_id=user_id)
+            .exclude(pk=booking_id)
             .filter(
                 Q(status__in=[BookingStatus.PAID, BookingStatus.REFUNDED])
                 | Q(status=BookingStatus.RESERVED, reserved_until__gt=now)
