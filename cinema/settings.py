@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cinema.monitoring.RequestMetricsMiddleware",  # HTTP metrics (django-prometheus names)
     "cinema.logging.RequestLogMiddleware",
+    "cinema.middleware.ContentSecurityPolicyMiddleware",  # on every answer, the guard's too
+    "cinema.middleware.ApiInputGuardMiddleware",  # no control characters in /api/ paths and queries
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
@@ -95,12 +97,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# The django-prometheus wrappers of the same backends count connections and
-# queries; on PostgreSQL, ours adds health checks only after a second idle.
-DATABASES["default"]["ENGINE"] = (
-    DATABASES["default"]["ENGINE"]
-    .replace("django.db.backends.postgresql", "cinema.db_backends.postgresql")
-    .replace("django.db.backends.", "django_prometheus.db.backends.")
+# The django-prometheus wrappers of the same backends count connections and queries.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
 )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Waiting for the write lock beats failing with "database is locked".
@@ -190,8 +189,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cinema.api.negotiation.ContentNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["cinema.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "cinema.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -254,8 +252,8 @@ BOOKING_MAX_SEATS = env_int("BOOKING_MAX_SEATS", 10)
 # refunds and everything else always wait). A database crash can forget the
 # holds of its last ~0.6 s: their seats are free again and paying for them
 # answers "not found"; a payment's flush carries every hold before it, so nothing
-# paid is ever lost. 1 = holds wait for the disk too (25% fewer holds per second
-# on one premiere under load, see docs/PERFORMANCE.md).
+# paid is ever lost. 1 = holds wait for the disk too (fewer holds per second on
+# one premiere under load: docs/PERFORMANCE.md).
 BOOKING_HOLDS_WAIT_FOR_DISK = env_bool("BOOKING_HOLDS_WAIT_FOR_DISK", False)
 SALES_CUTOFF_MINUTES = env_int("SALES_CUTOFF_MINUTES", 10)
 REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 60)
@@ -280,6 +278,20 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
     # Probes and the Prometheus scraper talk to gunicorn directly, inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+
+# --- Content Security Policy (cinema.middleware; docs/SECURITY.md) -------------
+# Pages (the site, the admin, the API docs) load everything from this origin and
+# run no inline script. Inline styles are still allowed: the seat map places
+# seats with style attributes and ReDoc injects its styles; a nonce-based
+# style-src is the next step. blob: images are the QR codes the site fetches
+# with the customer's token; blob: workers are ReDoc's search.
+CSP_PAGES = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Everything else (JSON, QR images, files) is data, never a document that loads anything.
+CSP_DATA = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 # --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
 API_PREFIX = "/api/"  # the stateless API: CORS here, and no session middleware (cinema.middleware)

@@ -1,3 +1,5 @@
+import hashlib
+
 from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from cinema.api.throttling import AtomicRateThrottle
 
@@ -14,4 +16,6 @@ class LoginAccountThrottle(AtomicRateThrottle):
         if not isinstance(email, str) or not email.strip():
             return None
         # Longer input is refused before any password check: its bucket does not matter.
-        return canonical_email(email[:EMAIL_INPUT_MAX_LENGTH])[:254]
+        # Hashed: a cache key of fixed length and plain characters, whatever was typed.
+        address = canonical_email(email[:EMAIL_INPUT_MAX_LENGTH])[:254]
+        return hashlib.sha256(address.encode()).hexdigest()

@@ -92,6 +92,24 @@ def test_holds_outside_sales_are_refused(customer, session, change):
         hold(customer, session)
 
 
+def test_a_hold_made_before_the_sales_cut_off_can_be_paid_after_it(customer, other_customer, session):
+    """The hold is honoured to its end (docs/USE_CASE_BOOKING.md, 9d); the cut-off stops new holds only."""
+    booking = hold(customer, session)
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() + timedelta(minutes=5))  # cut-off passed
+    with pytest.raises(SalesClosed):
+        hold(other_customer, session, [(3, 1)])
+    outcome = pay(customer, booking)
+    assert outcome.approved and set(booking.tickets.values_list("status", flat=True)) == {TicketStatus.PAID}
+
+
+def test_a_hold_cannot_be_paid_once_the_session_has_started(customer, session):
+    booking = hold(customer, session)
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(SalesClosed):
+        pay(customer, booking)
+    assert Payment.objects.count() == 0
+
+
 def test_a_lapsed_hold_frees_the_seat_at_once(customer, other_customer, session):
     first = hold(customer, session)
     Ticket.objects.filter(booking=first).update(reserved_until=timezone.now() - timedelta(seconds=1))
@@ -274,7 +292,7 @@ def test_layout_change_that_drops_a_sold_seat_is_refused(customer, session):
 def test_booking_references_are_eight_unambiguous_letters_drawn_evenly():
     from collections import Counter
 
-    from booking.services import _ALPHABET, _code
+    from booking.services.holds import _ALPHABET, _code
 
     assert 256 % len(_ALPHABET) == 0  # a byte modulo the alphabet favours no letter
     codes = [_code(8) for _ in range(4000)]
