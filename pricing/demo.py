@@ -16,6 +16,9 @@ CATEGORY_FACTORS = {
     SeatCategory.WHEELCHAIR: Decimal("1"),
 }
 
+# What demo customers buy: mostly adults.
+DEMO_TICKET_TYPES = ["adult", "adult", "adult", "child", "student", "senior"]
+
 CARDS = [
     # name, time from, time to, formats, priority, standard seat price per ticket type
     (

@@ -11,7 +11,9 @@ deadlock:
 2. the booking row, ``FOR UPDATE`` — ``lock_booking``;
 3. its ticket rows, ``FOR UPDATE``, ordered by id — ``lock_tickets``;
 4. the counters (session, buyer) by ``UPDATE ... SET x = x + n`` —
-   ``count_sale`` and ``count_refund``, session first.
+   ``count_sale`` and ``count_refund``, session first; a promo code's uses
+   likewise (``booking.prices``: taken last in a hold, given back last when
+   a hold is retired).
 
 Skip the steps a service does not need, never change their order. Validate
 before locking where you can, re-check what you read after the locks, then

@@ -215,3 +215,23 @@ def test_twenty_customers_racing_for_the_last_use_leave_exactly_one_discount(pri
     promo.refresh_from_db()
     assert sorted(outcomes) == ["used_up"] * 19 + ["won"]
     assert promo.uses == 5 and Booking.objects.filter(promo_code=promo).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_price_card_costs_a_hold_one_query_and_a_promo_code_six(customer, session, card_session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PromoCode.objects.create(code="ONCE", value=Decimal("10"), max_uses_per_customer=3)
+    for show in (session, card_session):  # the halls' layouts, read once per process
+        services.ticket_hold(user=customer, session_id=show.pk, seats=[(4, 4)])
+
+    def queries(show, seat, **extra):
+        with CaptureQueriesContext(connection) as run:
+            services.ticket_hold(user=customer, session_id=show.pk, seats=[seat], **extra)
+        return len(run.captured_queries)
+
+    plain = queries(session, (3, 1))
+    # The card's price table; then the code with its films, cinemas and ticket
+    # types (before the transaction), its use and the customer's count.
+    assert (queries(card_session, (3, 2)) - plain, queries(card_session, (3, 3), promo_code="once") - plain) == (1, 7)

@@ -26,7 +26,7 @@ from booking.services import booking_pay, holds_expire, ticket_cancel, ticket_ch
 from booking.tokens import make_ticket_token
 from catalog.models import AgeRating, Genre, Movie
 from catalog.services import TRANSLIT
-from pricing.demo import seed_prices
+from pricing.demo import DEMO_TICKET_TYPES, seed_prices
 from pricing.models import PriceCard
 from reviews.models import Review, ReviewVote
 from reviews.services import review_create, review_moderate, review_vote
@@ -680,7 +680,15 @@ class Command(BaseCommand):
             for customer in self.rng.sample(customers, k=3):
                 picked = self.rng.sample(seats, k=self.rng.randint(1, 3))
                 seats = [s for s in seats if s not in picked]
-                booking = ticket_hold(user=customer, session_id=session.pk, seats=picked)
+                # Some children, students and seniors, and some KINO10 (the demo cards sell every type).
+                carded = session.price_card_id is not None
+                booking = ticket_hold(
+                    user=customer,
+                    session_id=session.pk,
+                    seats=picked,
+                    ticket_types=[self.rng.choice(DEMO_TICKET_TYPES) for _ in picked] if carded else None,
+                    promo_code="KINO10" if carded and self.rng.random() < 0.2 else None,
+                )
                 key += 1
                 if self.rng.random() < 0.75:
                     booking_pay(
