@@ -160,3 +160,12 @@ def test_the_admin_page_downloads_the_xlsx(week_sessions, manager):
     assert page.status_code == 200 and week_sessions[0].movie.title in page.content.decode()
     response = client.get(ADMIN_PAGES[1], {"date_from": day, "date_to": day, "download": "xlsx"})
     assert load_workbook(io.BytesIO(response.content)).active.max_row == 4  # title, header, one film, total
+
+
+def test_the_distributor_report_takes_two_queries_whatever_the_sales(week_sessions, django_assert_num_queries):
+    wednesday, thursday = week_sessions
+    for index, show in enumerate(week_sessions):
+        _sell(show, f"q{index}@example.com", [(2, 1), (2, 2), (3, 1)])
+    with django_assert_num_queries(2):  # the cinemas' time zones, the sessions with their sums
+        rows = distributor_report(date_from=wednesday.starts_at.date(), date_to=thursday.starts_at.date())
+    assert sum(r.admissions for r in rows) == 6
