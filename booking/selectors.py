@@ -33,8 +33,8 @@ def _taken_seats(session_id: int, now) -> tuple[dict[tuple[int, int], str], date
     return taken, earliest
 
 
-def _seats(session: Session, taken: dict) -> list[dict]:
-    prices = session.price_texts
+def _seats(session: Session, taken: dict, prices: dict[str, str] | None = None) -> list[dict]:
+    prices = prices or session.price_texts
     return [
         {
             "row": s.row,
@@ -96,6 +96,10 @@ def seat_map_json(session_id: int) -> bytes | None:
     now = timezone.now()
     taken, earliest = _taken_seats(session_id, now)
     hall = session.hall
+    ticket_types = ticket_types_json(session)
+    # A seat's price is the adult one: the card's as it is now, where it has one.
+    adult = next((t["prices"] for t in ticket_types if t["code"] == DEFAULT_TICKET_TYPE), {})
+    prices = {**session.price_texts, **adult}
     body = orjson.dumps(
         {
             "session": session.pk,
@@ -109,10 +113,10 @@ def seat_map_json(session_id: int) -> bytes | None:
                 "rows_count": hall.rows_count,
                 "seats_per_row": hall.seats_per_row,
             },
-            "prices": session.price_texts,
+            "prices": prices,
             "booking_fee": _money(session.hall.cinema.booking_fee),
-            "ticket_types": ticket_types_json(session),
-            "seats": _seats(session, taken),
+            "ticket_types": ticket_types,
+            "seats": _seats(session, taken, prices),
         }
     )
     cache.set(key, (version, body), seat_map_ttl(earliest, now))

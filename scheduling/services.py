@@ -200,6 +200,11 @@ def session_update(*, session: Session, **changes) -> Session:
     )
     if moved and session.tickets.exists():
         raise Conflict("Tickets exist for this session: its hall and film cannot change.", code="session_has_tickets")
+    card = changes.get("price_card")
+    if card is not None and card.pk != session.price_card_id:
+        # Another card: the session's seat prices follow its adult prices, unless given too.
+        for field, price in _card_category_prices(card).items():
+            changes.setdefault(field, price)
     for field, value in changes.items():
         setattr(session, field, value)
     if "hall" in changes:

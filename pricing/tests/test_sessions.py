@@ -57,3 +57,17 @@ def test_the_admin_form_left_empty_gets_the_matching_card(manager, price_card, m
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Session.objects.get().price_card == price_card
+
+
+def test_choosing_another_card_later_moves_the_seat_prices_to_its_adult_ones(manager_client, price_card, movie, hall):
+    from pricing.models import PriceCardPrice
+
+    start = timezone.now() + timedelta(days=2)
+    body = {"movie": movie.pk, "hall": hall.pk, "starts_at": start.isoformat(), "price_card": None, "base_price": "300"}
+    created = manager_client.post("/api/v1/sessions/", body, format="json").json()
+    changed = manager_client.patch(f"/api/v1/sessions/{created['id']}/", {"price_card": price_card.pk}, format="json")
+    assert changed.status_code == 200 and changed.json()["prices"]["standard"] == "500.00"
+    PriceCardPrice.objects.filter(card=price_card, category="standard", ticket_type__code="adult").update(price=550)
+    seat_map = manager_client.get(f"/api/v1/sessions/{created['id']}/seats/").json()
+    assert seat_map["prices"]["standard"] == "550.00"  # the card as it is now, as the hold charges
+    assert {s["price"] for s in seat_map["seats"] if s["category"] == "standard"} == {"550.00"}
