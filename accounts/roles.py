@@ -31,6 +31,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts.user": ("view",),
         "reports.salesreport": ("view",),
         "reports.distributorreport": ("view",),
+        # The audit trail: read, never edited.
+        "auditlog.logentry": ("view",),
     },
     Role.MODERATOR: {
         "reviews.review": ("view", "change", "moderate"),
@@ -54,7 +56,8 @@ def sync_groups(apps=None) -> None:
 
     # Permissions are normally created after the whole migrate run; the groups
     # need them now. Historical app configs have no models module, hence the flag.
-    for label in ("catalog", "venues", "pricing", "scheduling", "booking", "reviews", "accounts", "reports"):
+    labels = ("catalog", "venues", "pricing", "scheduling", "booking", "reviews", "accounts", "reports", "auditlog")
+    for label in labels:
         try:
             app_config = apps.get_app_config(label)
         except LookupError:  # no model of it migrated yet

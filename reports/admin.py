@@ -22,8 +22,8 @@ from venues.models import Cinema
 
 
 class RangeForm(forms.Form):
-    date_from = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("first day"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("last day"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         cleaned = super().clean()
