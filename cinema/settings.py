@@ -298,8 +298,19 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "sales_close_at",
             "cancelled_at",
             "cancel_reason",
+            "price_card",
         ],
     },
+    # Prices: a card, its prices, a promo code (not its use counter, moved by every hold), a ticket type.
+    {"model": "pricing.pricecard", "exclude_fields": ["created_at", "updated_at"], "m2m_fields": {"cinemas"}},
+    {"model": "pricing.pricecardprice"},
+    {
+        "model": "pricing.promocode",
+        "exclude_fields": ["uses", "created_at", "updated_at"],
+        "m2m_fields": {"movies", "cinemas", "ticket_types"},
+    },
+    {"model": "pricing.tickettype"},
+    {"model": "venues.cinema", "include_fields": ["booking_fee"]},
     {"model": "accounts.user", "include_fields": ["role", "is_staff", "is_superuser", "is_active"]},
     {"model": "booking.ticket", "include_fields": ["status", "refund_amount", "refunded_at"]},
 )

@@ -2,13 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from cinema.admin_utils import ModelAdmin
+from cinema.admin_utils import AuditHistoryMixin, ModelAdmin
 from pricing.models import WEEKDAYS, PriceCard, PriceCardPrice, PromoCode, TicketType
 from scheduling.models import SessionFormat
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(ModelAdmin):
+class TicketTypeAdmin(AuditHistoryMixin, ModelAdmin):
     list_display = ("code", "name", "name_ru", "check_id", "is_active", "sort_order")
     list_editable = ("sort_order",)
     list_filter = ("is_active", "check_id")
@@ -48,7 +48,7 @@ class PriceCardPriceInline(admin.TabularInline):
 
 
 @admin.register(PriceCard)
-class PriceCardAdmin(ModelAdmin):
+class PriceCardAdmin(AuditHistoryMixin, ModelAdmin):
     form = PriceCardForm
     inlines = [PriceCardPriceInline]
     list_display = ("name", "weekdays_text", "time_band", "formats_text", "priority", "is_active")
@@ -118,7 +118,7 @@ class PromoCodeForm(forms.ModelForm):
 
 
 @admin.register(PromoCode)
-class PromoCodeAdmin(ModelAdmin):
+class PromoCodeAdmin(AuditHistoryMixin, ModelAdmin):
     form = PromoCodeForm
     list_display = ("code", "kind", "value", "uses", "max_uses", "valid_from", "valid_to", "is_active")
     list_filter = ("is_active", "kind")

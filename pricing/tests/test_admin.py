@@ -71,3 +71,17 @@ def test_the_price_pages_speak_russian(ticket_types):
     assert "ценовая карта" in page.lower() and "дни недели" in page.lower()
     report = client.get("/admin/reports/distributorreport/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Скачать XLSX" in report and "Кинонеделя" in report
+
+
+def test_a_changed_price_and_promo_code_are_in_the_audit_trail_with_who_changed_them(price_card, manager):
+    from auditlog.models import LogEntry
+
+    client = Client()
+    client.force_login(manager)
+    promo = PromoCode.objects.create(code="SPRING", kind="percent", value=Decimal("10"))
+    data = {"code": "SPRING", "kind": "percent", "value": "15", "min_tickets": "1", "is_active": "on"}
+    assert client.post(f"/admin/pricing/promocode/{promo.pk}/change/", data).status_code == 302
+    entry = LogEntry.objects.get_for_object(promo).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor == manager and [Decimal(v) for v in entry.changes_dict["value"]] == [10, 15]
+    history = client.get(f"/admin/pricing/promocode/{promo.pk}/history/")
+    assert history.status_code == 200 and "SPRING" in history.content.decode()

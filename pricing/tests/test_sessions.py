@@ -71,3 +71,33 @@ def test_choosing_another_card_later_moves_the_seat_prices_to_its_adult_ones(man
     seat_map = manager_client.get(f"/api/v1/sessions/{created['id']}/seats/").json()
     assert seat_map["prices"]["standard"] == "550.00"  # the card as it is now, as the hold charges
     assert {s["price"] for s in seat_map["seats"] if s["category"] == "standard"} == {"550.00"}
+
+
+@pytest.mark.parametrize("choose", [False, True])
+def test_bulk_planning_gives_each_session_the_matching_or_the_chosen_card(
+    manager, price_card, cinema, movie, hall, choose
+):
+    from datetime import time
+
+    morning = PriceCard.objects.create(name="Mornings", time_from=time(6), time_to=time(12), priority=10)
+    festival = PriceCard.objects.create(name="Festival", priority=-1)
+    client = Client()
+    client.force_login(manager)
+    day = timezone.localdate() + timedelta(days=3)
+    data = {
+        "cinema": cinema.pk,
+        "date": day.isoformat(),
+        "movie": movie.pk,
+        "halls": [hall.pk],
+        "date_from": day.isoformat(),
+        "date_to": day.isoformat(),
+        "start_times": "10:00 19:00",
+        "format": "2d",
+        "base_price": "350",
+        "audio_language": "ru",
+        "confirm": "1",
+        **({"price_card": festival.pk} if choose else {}),
+    }
+    assert client.post("/admin/scheduling/session/board/plan/", data).status_code == 302
+    cards = list(Session.objects.order_by("starts_at").values_list("price_card", flat=True))
+    assert cards == ([festival.pk, festival.pk] if choose else [morning.pk, price_card.pk])
