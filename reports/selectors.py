@@ -97,11 +97,16 @@ def sales_report(*, date_from: date, date_to: date, group_by: str = "movie", cin
 def _money_row(row) -> dict:
     return {
         "tickets": row["tickets"],
-        "gross": row["taken"] - row["fees"],
-        "discounts": row["discounts"],
-        "fees": row["fees"],
-        "taken": row["taken"],
+        "gross": _cents(row["taken"] - row["fees"]),
+        "discounts": _cents(row["discounts"]),
+        "fees": _cents(row["fees"]),
+        "taken": _cents(row["taken"]),
     }
+
+
+def _cents(value) -> Decimal:
+    """Money to the kopeck (SQLite's sums carry more places)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def film_week_start(day: date) -> date:
@@ -171,5 +176,5 @@ def distributor_report(*, date_from: date, date_to: date) -> list[DistributorRow
         row = rows.get(key) or rows.setdefault(key, DistributorRow(week, key[1], key[2], key[3], key[4]))
         row.sessions += 1
         row.admissions += s["admissions"]
-        row.gross += s["gross"]
+        row.gross += _cents(s["gross"])
     return [rows[key] for key in sorted(rows)]
