@@ -170,3 +170,35 @@ def pay_booking(user, booking, **kwargs):
     from booking.providers.fake.provider import pay_through_fake
 
     return pay_through_fake(user, booking, **kwargs)
+
+
+@pytest.fixture
+def ticket_types(db):
+    """The four ticket types (a data migration makes them; a test that empties the
+    tables, ``transaction=True``, loses them): code -> TicketType."""
+    from pricing.models import TicketType
+
+    specs = [
+        ("adult", "Adult", "Взрослый", False, 10),
+        ("child", "Child (under 12)", "Детский (до 12 лет)", True, 20),
+        ("student", "Student", "Студенческий", True, 30),
+        ("senior", "Senior", "Пенсионный", True, 40),
+    ]
+    return {
+        code: TicketType.objects.get_or_create(
+            code=code, defaults={"name": name, "name_ru": name_ru, "check_id": check_id, "sort_order": order}
+        )[0]
+        for code, name, name_ru, check_id, order in specs
+    }
+
+
+@pytest.fixture
+def price_card(ticket_types):
+    """Every day, any time, any format: adult 500 / child 300 for standard seats,
+    adult 900 for VIP (children are not sold VIP seats)."""
+    from pricing.models import PriceCard, PriceCardPrice
+
+    card = PriceCard.objects.create(name="Standard")
+    for code, category, price in (("adult", "standard", 500), ("adult", "vip", 900), ("child", "standard", 300)):
+        PriceCardPrice.objects.create(card=card, ticket_type=ticket_types[code], category=category, price=price)
+    return card

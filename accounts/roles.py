@@ -17,6 +17,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.genre": _CRUD,
         "venues.cinema": _CRUD,
         "venues.hall": _CRUD,
+        # Ticket types are few and shared by every card: retired (inactive), not deleted.
+        "pricing.tickettype": ("add", "change", "view"),
+        "pricing.pricecard": _CRUD,
+        "pricing.pricecardprice": _CRUD,
+        "pricing.promocode": _CRUD,
         # Sessions are cancelled (with refunds), never deleted.
         "scheduling.session": ("add", "change", "view", "cancel_session"),
         # Tickets change only through the booking services (admin actions).
@@ -26,6 +31,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Refunds are made by the services; managers see them and retry failed ones.
         "booking.refund": ("view", "retry_refund"),
         "accounts.user": ("view",),
+        "reports.salesreport": ("view",),
+        "reports.distributorreport": ("view",),
         # The audit trail: read, never edited.
         "auditlog.logentry": ("view",),
     },
@@ -51,8 +58,12 @@ def sync_groups(apps=None) -> None:
 
     # Permissions are normally created after the whole migrate run; the groups
     # need them now. Historical app configs have no models module, hence the flag.
-    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts", "auditlog"):
-        app_config = apps.get_app_config(label)
+    labels = ("catalog", "venues", "pricing", "scheduling", "booking", "reviews", "accounts", "reports", "auditlog")
+    for label in labels:
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:  # no model of it migrated yet
+            continue
         if getattr(app_config, "models_module", None) is None:
             app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)

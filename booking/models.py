@@ -5,7 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pricing.models import DEFAULT_TICKET_TYPE
 from venues.models import SeatCategory
+
+ZERO = Decimal("0.00")
 
 
 class TicketStatus(models.TextChoices):
@@ -57,6 +60,15 @@ class Booking(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     payment_method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod.choices, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
+    promo_code = models.ForeignKey(
+        "pricing.PromoCode",
+        verbose_name=_("promo code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        db_index=False,  # booking_promo_user_idx
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -74,6 +86,12 @@ class Booking(models.Model):
             # Holds only (what expiry looks for): a paid booking leaves it.
             models.Index(
                 fields=["reserved_until"], condition=models.Q(status="reserved"), name="booking_held_until_idx"
+            ),
+            # A customer's uses of a code (the per-customer limit), only bookings with one.
+            models.Index(
+                fields=["promo_code", "user"],
+                condition=models.Q(promo_code__isnull=False),
+                name="booking_promo_user_idx",
             ),
         ]
 
@@ -120,7 +138,25 @@ class Ticket(models.Model):
     row = models.PositiveSmallIntegerField(_("row"))
     seat = models.PositiveSmallIntegerField(_("seat"))
     category = models.CharField(_("seat category"), max_length=16, choices=SeatCategory.choices)
-    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    # By code: the ticket shows it and statistics group by it with no join.
+    ticket_type = models.ForeignKey(
+        "pricing.TicketType",
+        verbose_name=_("ticket type"),
+        on_delete=models.PROTECT,
+        to_field="code",
+        null=True,  # adult (sessions without a price card, and tickets sold before ticket types)
+        blank=True,
+        related_name="+",
+        db_index=False,  # read through the session's tickets
+    )
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("What the customer pays for this ticket: the card's price, less the discount, plus the fee."),
+    )
+    discount = models.DecimalField(_("discount"), max_digits=10, decimal_places=2, default=ZERO)
+    fee = models.DecimalField(_("booking fee"), max_digits=10, decimal_places=2, default=ZERO)
     status = models.CharField(_("status"), max_length=16, choices=TicketStatus.choices, default=TicketStatus.RESERVED)
     reserved_until = models.DateTimeField(_("held until"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
@@ -158,6 +194,10 @@ class Ticket(models.Model):
                 name="ticket_one_live_per_seat",
             ),
             models.CheckConstraint(condition=models.Q(price__gte=0), name="ticket_price_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0, fee__gte=0, price__gte=models.F("fee")),
+                name="ticket_discount_fee_within_price",
+            ),
             models.CheckConstraint(
                 condition=models.Q(refund_amount__isnull=True)
                 | models.Q(refund_amount__gte=0, refund_amount__lte=models.F("price")),
@@ -199,6 +239,11 @@ class Ticket(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def ticket_type_code(self) -> str:
+        """The ticket type's code; a ticket without one is adult."""
+        return self.ticket_type_id or DEFAULT_TICKET_TYPE
 
 
 class PaymentStatus(models.TextChoices):
@@ -364,5 +409,3 @@ class ProcessedWebhookEvent(models.Model):
     def __str__(self):
         return f"{self.provider}:{self.event_id}"
 
-
-ZERO = Decimal("0.00")

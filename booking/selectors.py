@@ -12,8 +12,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from booking.models import SOLD_STATUSES, Ticket, TicketStatus
+from pricing.models import DEFAULT_TICKET_TYPE
 from scheduling.models import Session, SessionStatus
-from scheduling.selectors import local_date_range_q
+from scheduling.selectors import local_date_range_q, session_ticket_prices
 from venues.layout import parse_layout
 
 SEAT_MAP_TTL = 30  # seconds; shorter when a hold on the map lapses sooner
@@ -32,8 +33,8 @@ def _taken_seats(session_id: int, now) -> tuple[dict[tuple[int, int], str], date
     return taken, earliest
 
 
-def _seats(session: Session, taken: dict) -> list[dict]:
-    prices = session.price_texts
+def _seats(session: Session, taken: dict, prices: dict[str, str] | None = None) -> list[dict]:
+    prices = prices or session.price_texts
     return [
         {
             "row": s.row,
@@ -89,12 +90,16 @@ def seat_map_json(session_id: int) -> bytes | None:
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
-    session = Session.objects.select_related("hall").filter(pk=session_id).first()
+    session = Session.objects.select_related("hall__cinema").filter(pk=session_id).first()
     if session is None:
         return None
     now = timezone.now()
     taken, earliest = _taken_seats(session_id, now)
     hall = session.hall
+    ticket_types = ticket_types_json(session)
+    # A seat's price is the adult one: the card's as it is now, where it has one.
+    adult = next((t["prices"] for t in ticket_types if t["code"] == DEFAULT_TICKET_TYPE), {})
+    prices = {**session.price_texts, **adult}
     body = orjson.dumps(
         {
             "session": session.pk,
@@ -108,12 +113,31 @@ def seat_map_json(session_id: int) -> bytes | None:
                 "rows_count": hall.rows_count,
                 "seats_per_row": hall.seats_per_row,
             },
-            "prices": session.price_texts,
-            "seats": _seats(session, taken),
+            "prices": prices,
+            "booking_fee": _money(session.hall.cinema.booking_fee),
+            "ticket_types": ticket_types,
+            "seats": _seats(session, taken, prices),
         }
     )
     cache.set(key, (version, body), seat_map_ttl(earliest, now))
     return body
+
+
+def ticket_types_json(session: Session) -> list[dict]:
+    """The seat map's ticket types: code, name (English; ``names`` has both
+    languages: the map is cached once for every reader), whether the door
+    checks an ID, and the price per seat category (before the booking fee,
+    which is shown once, beside them)."""
+    return [
+        {
+            "code": ticket_type.code,
+            "name": ticket_type.name,
+            "names": {"en": ticket_type.name, "ru": ticket_type.name_ru or ticket_type.name},
+            "check_id": ticket_type.check_id,
+            "prices": {category: _money(price) for category, price in prices.items()},
+        }
+        for ticket_type, prices in session_ticket_prices(session)
+    ]
 
 
 def sold_seats_in_future_sessions(hall, sellable: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -131,7 +155,7 @@ def sold_seats_in_future_sessions(hall, sellable: set[tuple[int, int]]) -> set[t
 def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=None) -> dict:
     """Revenue, tickets, refunds, average price and occupancy, overall and by day,
     film, cinema and hall — aggregated by the database in a fixed number of queries
-    (12, or 13 with a date filter, whatever the number of tickets).
+    (13, or 14 with a date filter, whatever the number of tickets).
 
     The date filter uses the sessions' local dates; ``by_day`` groups by the date in
     the chain's TIME_ZONE. Occupancy = seats sold ÷ sellable seats of the sessions
@@ -151,7 +175,13 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
     sold = tickets.filter(status__in=SOLD_STATUSES)
     zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
-    totals = sold.aggregate(revenue=Coalesce(Sum("price"), zero), tickets=Count("id"), average_price=Avg("price"))
+    totals = sold.aggregate(
+        revenue=Coalesce(Sum("price"), zero),
+        tickets=Count("id"),
+        average_price=Avg("price"),
+        fees=Coalesce(Sum("fee"), zero),
+        discounts=Coalesce(Sum("discount"), zero),
+    )
     refunds = tickets.filter(status=TicketStatus.REFUNDED).aggregate(
         count=Count("id"), amount=Coalesce(Sum("refund_amount"), zero)
     )
@@ -198,6 +228,8 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
             "revenue": _money(totals["revenue"]),
             "tickets_sold": totals["tickets"],
             "average_price": _money(average) if average is not None else None,
+            "booking_fees": _money(totals["fees"]),
+            "discounts": _money(totals["discounts"]),
             "refunds": refunds["count"],
             "refunded_amount": _money(refunds["amount"]),
             "sessions": seats["sessions"],
@@ -208,6 +240,7 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
         "by_movie": breakdown({"movie_id": "movie_id", "movie": "movie__title"}, "movie"),
         "by_cinema": breakdown({"cinema_id": "hall__cinema_id", "cinema": "hall__cinema__name"}, "cinema"),
         "by_hall": breakdown({"hall_id": "hall_id", "hall": "hall__name", "cinema": "hall__cinema__name"}, "hall_id"),
+        "by_ticket_type": _by_ticket_type(sold, zero),
         "sessions": [
             {
                 "id": s["id"],
@@ -222,6 +255,36 @@ def sales_statistics(*, date_from=None, date_to=None, cinema_id=None, movie_id=N
             for s in per_session
         ],
     }
+
+
+def _by_ticket_type(sold, zero) -> list[dict]:
+    """Sold tickets per ticket type (a ticket without one is adult), in the
+    types' display order. One query."""
+    rows = (
+        sold.values(
+            type_code=Coalesce("ticket_type_id", Value(DEFAULT_TICKET_TYPE)),
+            type_name=Coalesce("ticket_type__name", Value("Adult")),
+            type_order=Coalesce("ticket_type__sort_order", Value(0)),
+        )
+        .annotate(
+            tickets=Count("id"),
+            revenue=Coalesce(Sum("price"), zero),
+            fees=Coalesce(Sum("fee"), zero),
+            discounts=Coalesce(Sum("discount"), zero),
+        )
+        .order_by("type_order", "type_code")
+    )
+    return [
+        {
+            "ticket_type": row["type_code"],
+            "name": row["type_name"],
+            "tickets": row["tickets"],
+            "revenue": _money(row["revenue"]),
+            "booking_fees": _money(row["fees"]),
+            "discounts": _money(row["discounts"]),
+        }
+        for row in rows
+    ]
 
 
 def _expr(path: str):

@@ -12,7 +12,7 @@ DOCS = Path(settings.BASE_DIR) / "docs"
 ER_FILE = DOCS / "ER_DIAGRAM.md"
 API_FILE = DOCS / "API_ENDPOINTS.md"
 HAND_WRITTEN = "<!-- Hand-written below this line; `manage.py api_docs` keeps it. -->"
-PROJECT_APPS = ("accounts", "catalog", "venues", "scheduling", "booking", "reviews")
+PROJECT_APPS = ("accounts", "catalog", "venues", "pricing", "scheduling", "booking", "reviews")
 
 _TYPES = {
     "AutoField": "int",
@@ -52,6 +52,8 @@ def _models():
 
 
 def _column_type(field) -> str:
+    if field.is_relation and field.target_field.name != "id":
+        return _column_type(field.target_field)  # a key to another column: its type (ticket type by code)
     kind = field.get_internal_type()
     base = _TYPES.get(kind, kind.lower())
     if kind in ("CharField", "SlugField", "EmailField", "URLField") and field.max_length:

@@ -7,6 +7,7 @@ ones `make run` needs: SQLite, local-memory cache, DEBUG on.
 
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -46,10 +47,12 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "venues",
+    "pricing",
     "scheduling",
     "booking",
     "booking.providers.fake",
     "reviews",
+    "reports",
     "web",
     "backoffice",
 ]
@@ -264,6 +267,10 @@ SALES_CUTOFF_MINUTES = env_int("SALES_CUTOFF_MINUTES", 10)
 REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 60)
 CHECKIN_OPENS_MINUTES = env_int("CHECKIN_OPENS_MINUTES", 60)
 SESSION_ADS_MINUTES = env_int("SESSION_ADS_MINUTES", 15)
+# VAT included in ticket prices, as a fraction: the distributor report's "net of VAT"
+# column is gross / (1 + rate). Admissions to films with a distribution certificate
+# are VAT-exempt in Russia: set 0 there (docs/MANAGER_GUIDE.md).
+REPORT_VAT_RATE = Decimal(env_str("REPORT_VAT_RATE", "0.20"))
 
 # --- Payments -------------------------------------------------------------------
 # fake: our own stand-in provider (its card page under /fake-psp/, its webhooks);
@@ -330,8 +337,19 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "sales_close_at",
             "cancelled_at",
             "cancel_reason",
+            "price_card",
         ],
     },
+    # Prices: a card, its prices, a promo code (not its use counter, moved by every hold), a ticket type.
+    {"model": "pricing.pricecard", "exclude_fields": ["created_at", "updated_at"], "m2m_fields": {"cinemas"}},
+    {"model": "pricing.pricecardprice"},
+    {
+        "model": "pricing.promocode",
+        "exclude_fields": ["uses", "created_at", "updated_at"],
+        "m2m_fields": {"movies", "cinemas", "ticket_types"},
+    },
+    {"model": "pricing.tickettype"},
+    {"model": "venues.cinema", "include_fields": ["booking_fee"]},
     {"model": "accounts.user", "include_fields": ["role", "is_staff", "is_superuser", "is_active"]},
     {"model": "booking.ticket", "include_fields": ["status", "refund_amount", "refunded_at"]},
 )

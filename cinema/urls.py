@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("venues.api.urls")),
     path("", include("reviews.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cinema.admin_utils import AuditHistoryMixin, ModelAdmin, add_service_error
 from cinema.errors import ApplicationError
+from pricing.models import PriceCard
 from scheduling import board
 from scheduling.models import Session
 from scheduling.services import session_create, session_update
@@ -27,6 +28,7 @@ class SessionForm(forms.ModelForm):
             "wheelchair_price",
             "currency",
             "format",
+            "price_card",
             "audio_language",
             "subtitles_language",
             "status",
@@ -40,6 +42,13 @@ class SessionForm(forms.ModelForm):
         for name in ("premium_price", "vip_price", "love_price", "wheelchair_price"):
             self.fields[name].required = False
             self.fields[name].help_text = _("Empty: derived from the standard price.")
+        self.fields["base_price"].required = False
+        self.fields["base_price"].help_text = _("Empty: the price card's adult price.")
+        self.fields["price_card"].queryset = PriceCard.objects.filter(is_active=True)
+        if not self.instance.pk:
+            self.fields["price_card"].help_text = _(
+                "Empty: the card matching the session's format, weekday and start time is chosen."
+            )
         if self.instance.pk and self.instance.seats_sold and "hall" in self.fields:
             # The service refuses it too; here the manager sees why before trying.
             self.fields["hall"].disabled = True
@@ -56,6 +65,8 @@ class SessionForm(forms.ModelForm):
                 self.saved = session_update(session=Session.objects.get(pk=self.instance.pk), **changes)
             else:
                 data["created_by"] = getattr(self, "user", None)
+                if data.get("price_card") is None:
+                    del data["price_card"]  # the matching card is offered
                 self.saved = session_create(**data)
         except ApplicationError as exc:
             add_service_error(self, exc)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Movie
 from cinema.errors import ApplicationError
+from pricing.models import PriceCard
 from scheduling.models import Session, SessionFormat, SessionStatus
 from scheduling.services import sessions_bulk_create, sessions_plan, sessions_plan_copy
 from venues.models import Cinema, Hall
@@ -265,8 +266,12 @@ class BulkScheduleForm(forms.Form):
     )
     audio_language = forms.CharField(label=gettext_lazy("Audio language"), max_length=8, initial="ru")
     subtitles_language = forms.CharField(label=gettext_lazy("Subtitles"), max_length=8, required=False)
-    # Price cards: a ``price_card`` field here passes to session_create through
-    # ``session_fields()`` once sessions have one.
+    price_card = forms.ModelChoiceField(
+        label=gettext_lazy("Price card"),
+        queryset=PriceCard.objects.filter(is_active=True),
+        required=False,
+        help_text=gettext_lazy("Empty: each session gets the card matching its format, weekday and start time."),
+    )
 
     def __init__(self, *args, cinema: Cinema, **kwargs):
         super().__init__(*args, **kwargs)
@@ -296,6 +301,8 @@ class BulkScheduleForm(forms.Form):
             "format": data["format"],
             "audio_language": data["audio_language"],
             "subtitles_language": data["subtitles_language"],
+            # Left out when empty: session_create then offers each session its matching card.
+            **({"price_card": data["price_card"]} if data.get("price_card") else {}),
         }
 
     def proposals(self):

@@ -59,6 +59,17 @@ class Session(models.Model):
     love_price = models.DecimalField(_("love seat price"), max_digits=10, decimal_places=2)
     wheelchair_price = models.DecimalField(_("wheelchair space price"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.RUB)
+    price_card = models.ForeignKey(
+        "pricing.PriceCard",
+        verbose_name=_("price card"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text=_(
+            "Prices per ticket type and seat category. Empty: the seat category prices above, for adults only."
+        ),
+    )
     format = models.CharField(_("format"), max_length=8, choices=SessionFormat.choices, default=SessionFormat.TWO_D)
     audio_language = models.CharField(_("audio language"), max_length=8, default="ru")
     subtitles_language = models.CharField(_("subtitles"), max_length=8, blank=True)
@@ -159,14 +170,16 @@ class Session(models.Model):
     def local_starts_at(self):
         return timezone.localtime(self.starts_at, self.hall.cinema_tz)
 
+    PRICE_FIELD_OF = {
+        SeatCategory.STANDARD: "base_price",
+        SeatCategory.PREMIUM: "premium_price",
+        SeatCategory.VIP: "vip_price",
+        SeatCategory.LOVE: "love_price",
+        SeatCategory.WHEELCHAIR: "wheelchair_price",
+    }
+
     def price_for(self, category: str) -> Decimal:
-        return {
-            SeatCategory.STANDARD: self.base_price,
-            SeatCategory.PREMIUM: self.premium_price,
-            SeatCategory.VIP: self.vip_price,
-            SeatCategory.LOVE: self.love_price,
-            SeatCategory.WHEELCHAIR: self.wheelchair_price,
-        }[category]
+        return getattr(self, self.PRICE_FIELD_OF[category])
 
     @property
     def prices(self) -> dict[str, Decimal]:

@@ -2,9 +2,12 @@
 
 import zoneinfo
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Q
 
+from pricing.models import TicketType
+from pricing.selectors import card_price_table, default_ticket_type
 from venues.models import Cinema
 
 
@@ -25,3 +28,12 @@ def local_date_range_q(date_from, date_to, prefix: str = "") -> Q:
             }
         )
     return q
+
+
+def session_ticket_prices(session) -> list[tuple[TicketType, dict[str, Decimal]]]:
+    """The ticket types sold for ``session``, each with its price per seat
+    category: its price card's table, or — a session without a card — its
+    own per-category prices as the one type, ``adult``. One query."""
+    if session.price_card_id is None:
+        return [(default_ticket_type(), session.prices)]
+    return card_price_table(session.price_card_id)

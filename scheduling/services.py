@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Movie
 from cinema.errors import ApplicationError, Conflict, ValidationFailed
+from pricing.models import DEFAULT_TICKET_TYPE, PriceCard
+from pricing.selectors import card_price_table
+from pricing.services import price_card_for
 from scheduling.models import Session, SessionStatus
 from venues.models import Hall
 
@@ -107,8 +110,49 @@ def _save_checked(session: Session, *, is_new: bool) -> Session:
     return session
 
 
-def session_create(*, movie: Movie, hall: Hall, starts_at, base_price: Decimal, created_by=None, **fields) -> Session:
-    """Schedule a showing; category prices default to surcharges over ``base_price``."""
+_OFFERED = object()
+
+
+def _card_category_prices(card: PriceCard) -> dict[str, Decimal]:
+    """The card's adult prices as the session's per-category price fields."""
+    for ticket_type, prices in card_price_table(card.pk):
+        if ticket_type.code == DEFAULT_TICKET_TYPE:
+            return {Session.PRICE_FIELD_OF[category]: price for category, price in prices.items()}
+    return {}
+
+
+def session_create(
+    *,
+    movie: Movie,
+    hall: Hall,
+    starts_at,
+    base_price: Decimal | None = None,
+    price_card: PriceCard | None = _OFFERED,
+    created_by=None,
+    **fields,
+) -> Session:
+    """Schedule a showing.
+
+    ``price_card`` left out: the card matching the session's format, weekday
+    and local start time is offered (``pricing.services.price_card_for``);
+    ``None``: no card. The per-category prices (the card's adult prices where
+    it has them) default to surcharges over ``base_price``."""
+    if price_card is _OFFERED:
+        price_card = price_card_for(
+            format=fields.get("format") or Session._meta.get_field("format").default,
+            starts_at_local=timezone.localtime(starts_at, hall.cinema.tz),
+            cinema_id=hall.cinema_id,
+        )
+    if price_card is not None:
+        for field, price in _card_category_prices(price_card).items():
+            if field == "base_price":
+                base_price = price if base_price is None else base_price
+            elif fields.get(field) is None:
+                fields[field] = price
+    if base_price is None:
+        message = "A standard seat price is required (or a price card with adult prices)."
+        raise ValidationFailed(message, fields={"base_price": [message]})
+    fields["price_card"] = price_card
     base_price = Decimal(base_price)
     for field, factor in CATEGORY_FACTORS.items():
         if fields.get(field) is None:
@@ -131,6 +175,7 @@ EDITABLE_FIELDS = (
     "hall",
     "starts_at",
     *PRICE_FIELDS,
+    "price_card",
     "format",
     "audio_language",
     "subtitles_language",
@@ -173,6 +218,11 @@ def session_update(*, session: Session, **changes) -> Session:
             _("Tickets are sold for this session: it cannot move into the past. Cancel it instead."),
             code="session_has_tickets",
         )
+    card = changes.get("price_card")
+    if card is not None and card.pk != session.price_card_id:
+        # Another card: the session's seat prices follow its adult prices, unless given too.
+        for field, price in _card_category_prices(card).items():
+            changes.setdefault(field, price)
     for field, value in changes.items():
         setattr(session, field, value)
     if "hall" in changes:

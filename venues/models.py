@@ -32,6 +32,13 @@ class Cinema(models.Model):
     has_wheelchair_access = models.BooleanField(_("wheelchair access"), default=False)
     has_kids_room = models.BooleanField(_("kids' room"), default=False)
     has_vip_lounge = models.BooleanField(_("VIP lounge"), default=False)
+    booking_fee = models.DecimalField(
+        _("booking fee per ticket"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("Added to every ticket bought online; shown separately. 0: no fee."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -55,6 +62,7 @@ class Cinema(models.Model):
             models.CheckConstraint(
                 condition=models.Q(longitude__gte=-180, longitude__lte=180), name="cinema_longitude_range"
             ),
+            models.CheckConstraint(condition=models.Q(booking_fee__gte=0), name="cinema_booking_fee_gte_0"),
         ]
         indexes = [
             models.Index(fields=["city", "name"], name="cinema_city_name_idx"),

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -10,6 +12,12 @@ from venues.models import SeatCategory
 class SeatRefSerializer(serializers.Serializer):
     row = serializers.IntegerField(min_value=1, max_value=10_000)
     seat = serializers.IntegerField(min_value=1, max_value=10_000)
+
+
+class HoldSeatSerializer(SeatRefSerializer):
+    ticket_type = serializers.SlugField(
+        max_length=32, required=False, help_text="a code from the seat map's ticket_types; default adult"
+    )
 
 
 # The two requests of the booking path take a fast path for input that is
@@ -26,7 +34,10 @@ def _plain_int(value, field: serializers.IntegerField) -> bool:
 
 class HoldRequestSerializer(serializers.Serializer):
     session = serializers.IntegerField(min_value=1, max_value=2**62)
-    seats = SeatRefSerializer(many=True, allow_empty=False, max_length=100)
+    seats = HoldSeatSerializer(many=True, allow_empty=False, max_length=100)
+    promo_code = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, help_text="case-insensitive; 400 promo_invalid says why not"
+    )
 
     def run_validation(self, data=serializers.empty):
         fields, seat_fields = (
@@ -83,7 +94,12 @@ class TicketSerializer(serializers.Serializer):
     row = serializers.IntegerField(read_only=True)
     seat = serializers.IntegerField(read_only=True)
     category = serializers.ChoiceField(choices=SeatCategory.choices, read_only=True)
-    price = serializers.DecimalField(**MONEY)
+    ticket_type = serializers.CharField(
+        source="ticket_type_code", read_only=True, help_text="ticket type code (adult…)"
+    )
+    price = serializers.DecimalField(**MONEY, help_text="what the ticket costs: the type's price − discount + fee")
+    discount = serializers.DecimalField(**MONEY, help_text="the promo code's discount on this ticket")
+    fee = serializers.DecimalField(**MONEY, help_text="the cinema's booking fee, included in price")
     status = serializers.ChoiceField(choices=TicketStatus.choices, read_only=True)
     reserved_until = serializers.DateTimeField(read_only=True)
     paid_at = serializers.DateTimeField(read_only=True)
@@ -110,7 +126,10 @@ class TicketSerializer(serializers.Serializer):
             "row": ticket.row,
             "seat": ticket.seat,
             "category": str(ticket.category),
+            "ticket_type": ticket.ticket_type_code,
             "price": _money(ticket.price),
+            "discount": _money(ticket.discount),
+            "fee": _money(ticket.fee),
             "status": str(ticket.status),
             "reserved_until": _when(ticket.reserved_until, zone),
             "paid_at": _when(ticket.paid_at, zone),
@@ -128,7 +147,12 @@ class BookingSerializer(serializers.Serializer):
     reference = serializers.CharField(read_only=True)
     session = serializers.IntegerField(source="session_id", read_only=True)
     status = serializers.ChoiceField(choices=BookingStatus.choices, read_only=True)
-    total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, help_text="to pay: the tickets' prices, fees included"
+    )
+    discount = serializers.SerializerMethodField(help_text="the promo code's discount on the tickets counted in total")
+    booking_fees = serializers.SerializerMethodField(help_text="the booking fees included in total")
+    promo_code = serializers.CharField(source="promo_code.code", read_only=True, allow_null=True, default=None)
     currency = serializers.CharField(read_only=True)
     reserved_until = serializers.DateTimeField(read_only=True)
     paid_at = serializers.DateTimeField(read_only=True)
@@ -139,20 +163,31 @@ class BookingSerializer(serializers.Serializer):
 
     def to_representation(self, booking):
         zone = timezone.get_current_timezone()
+        tickets = self.get_tickets(booking, zone)
+        counted = _counted(booking, tickets)
         return {
             "id": booking.pk,
             "reference": booking.reference,
             "session": booking.session_id,
             "status": str(booking.status),
             "total": _money(booking.total),
+            "discount": _sum(counted, "discount"),
+            "booking_fees": _sum(counted, "fee"),
+            "promo_code": booking.promo_code.code if booking.promo_code_id else None,
             "currency": booking.currency,
             "reserved_until": _when(booking.reserved_until, zone),
             "paid_at": _when(booking.paid_at, zone),
             "payment_method": booking.payment_method,
             "payment_reference": booking.payment_reference,
-            "tickets": self.get_tickets(booking, zone),
+            "tickets": tickets,
             "created_at": _when(booking.created_at, zone),
         }
+
+    def get_discount(self, obj) -> str:
+        return _sum(_counted(obj, self.get_tickets(obj)), "discount")
+
+    def get_booking_fees(self, obj) -> str:
+        return _sum(_counted(obj, self.get_tickets(obj)), "fee")
 
     def get_tickets(self, obj, zone=None) -> list[dict]:
         tickets = getattr(obj, "ticket_list", None)  # set by the service that just wrote them
@@ -162,6 +197,18 @@ class BookingSerializer(serializers.Serializer):
 
 
 _TICKET = TicketSerializer()  # rendering keeps no state on the serializer
+# A held or paid booking's discount and fees are those of the tickets it still
+# counts (its total likewise leaves out tickets cancelled from it).
+_OPEN = (BookingStatus.RESERVED, BookingStatus.PAID)
+_NOT_COUNTED = (TicketStatus.CANCELLED, TicketStatus.EXPIRED, TicketStatus.REFUNDED)
+
+
+def _counted(booking, tickets: list[dict]) -> list[dict]:
+    return [t for t in tickets if t["status"] not in _NOT_COUNTED] if booking.status in _OPEN else tickets
+
+
+def _sum(tickets: list[dict], field: str) -> str:
+    return _money(sum((Decimal(t[field]) for t in tickets), Decimal("0")))
 
 
 # Fields that would carry card data: refused outright (PCI DSS), the card goes to the provider's page.
@@ -286,6 +333,8 @@ class CheckInResultSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     seat = serializers.IntegerField()
     category = serializers.CharField()
+    ticket_type = serializers.CharField(help_text="ticket type code (adult, child…)")
+    check_id = serializers.BooleanField(help_text="true: ask for a document (age, student card) before admitting")
     movie = serializers.CharField()
     cinema = serializers.CharField()
     hall = serializers.CharField()
@@ -329,11 +378,29 @@ class SeatMapHallSerializer(serializers.Serializer):
     seats_per_row = serializers.IntegerField()
 
 
+class SeatMapTicketTypeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="what a hold's seat names as ticket_type")
+    name = serializers.CharField(help_text="English")
+    names = serializers.DictField(child=serializers.CharField(), help_text="by language: en, ru")
+    check_id = serializers.BooleanField(help_text="the door checks a document (age, student card)")
+    prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2),
+        help_text="seat category -> price, before the booking fee; a category missing is not sold at this type",
+    )
+
+
 class SeatMapSerializer(serializers.Serializer):
     """Documents the seat map (the view renders it itself)."""
 
     session = serializers.IntegerField()
     status = serializers.CharField()
     hall = SeatMapHallSerializer()
-    prices = serializers.DictField(child=serializers.DecimalField(max_digits=10, decimal_places=2))
+    prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=10, decimal_places=2),
+        help_text="seat category -> adult price, before the booking fee",
+    )
+    booking_fee = serializers.DecimalField(
+        max_digits=8, decimal_places=2, help_text="added to every ticket, shown separately; 0.00: none"
+    )
+    ticket_types = SeatMapTicketTypeSerializer(many=True)
     seats = SeatSerializer(many=True)

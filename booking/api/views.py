@@ -106,8 +106,14 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
     def create(self, request):
         data = HoldRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        seats = [(s["row"], s["seat"]) for s in data.validated_data["seats"]]
-        booking = services.ticket_hold(user=request.user, session_id=data.validated_data["session"], seats=seats)
+        seats = data.validated_data["seats"]
+        booking = services.ticket_hold(
+            user=request.user,
+            session_id=data.validated_data["session"],
+            seats=[(s["row"], s["seat"]) for s in seats],
+            ticket_types=[s.get("ticket_type") for s in seats],
+            promo_code=data.validated_data.get("promo_code") or None,
+        )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -208,6 +214,8 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
                 "row": ticket.row,
                 "seat": ticket.seat,
                 "category": ticket.category,
+                "ticket_type": ticket.ticket_type_code,
+                "check_id": bool(ticket.ticket_type_id and ticket.ticket_type.check_id),
                 "movie": session.movie.title,
                 "cinema": session.hall.cinema.name,
                 "hall": session.hall.name,

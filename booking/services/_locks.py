@@ -13,7 +13,9 @@ deadlock:
    then, settling a payment, that payment's row (``FOR UPDATE``). Refund jobs
    lock a refund row and then its payment's, and take no other lock;
 4. the counters (session, buyer) by ``UPDATE ... SET x = x + n`` —
-   ``count_sale`` and ``count_refund``, session first.
+   ``count_sale`` and ``count_refund``, session first; a promo code's uses
+   likewise (``booking.prices``: taken last in a hold, given back last when
+   a hold is retired).
 
 Skip the steps a service does not need, never change their order. Validate
 before locking where you can, re-check what you read after the locks, then
@@ -75,10 +77,12 @@ _SELLING_FIELDS = (
     "love_price",
     "wheelchair_price",
     "currency",
+    "price_card",
     "hall__name",
     "hall__updated_at",
     "hall__cinema__name",
     "hall__cinema__timezone",
+    "hall__cinema__booking_fee",
     "movie__title",
 )
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from booking import metrics
 from booking.models import Booking, BookingStatus, Ticket, TicketStatus
+from booking.prices import promo_uses_give_back
 
 logger = logging.getLogger("booking")
 
@@ -27,6 +28,7 @@ def holds_expire(*, now=None, batch: int = 1000) -> tuple[int, int]:
         ),
         batch,
         now,
+        on_retire=lambda retired: promo_uses_give_back(bookings=retired.only("promo_code_id")),
     )
     if tickets:
         metrics.holds_expired.inc(tickets)
@@ -34,7 +36,8 @@ def holds_expire(*, now=None, batch: int = 1000) -> tuple[int, int]:
     return tickets, bookings
 
 
-def _expire_in_batches(queryset, batch: int, now) -> int:
+def _expire_in_batches(queryset, batch: int, now, on_retire=None) -> int:
+    """``on_retire(locked rows)`` runs before they are retired, in their transaction."""
     done = 0
     while True:
         with transaction.atomic():
@@ -46,6 +49,8 @@ def _expire_in_batches(queryset, batch: int, now) -> int:
             if not ids:
                 return done
             # Re-check the condition on the locked rows, then retire them.
+            if on_retire is not None:
+                on_retire(queryset.filter(pk__in=ids))  # a lapsed hold gives its promo code's use back
             done += queryset.filter(pk__in=ids).update(status="expired", updated_at=now)
         if len(ids) < batch:
             return done

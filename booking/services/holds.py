@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,9 +15,11 @@ from accounts.models import User
 from booking import metrics, tokens
 from booking.errors import SalesClosed, SeatUnavailable
 from booking.models import LIVE_STATUSES, Booking, Ticket, TicketStatus
+from booking.prices import hold_prices, promo_for_hold, promo_use_take
 from booking.selectors import seat_map_changed
 from booking.services._locks import lock_session, lock_tickets
 from cinema.errors import ValidationFailed
+from pricing.models import PromoCode
 from scheduling.models import Session, SessionStatus
 from venues.layout import describe_seats, hall_seats
 
@@ -48,12 +51,25 @@ def sales_problem(session: Session, now=None) -> str | None:
     return None
 
 
-def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) -> Booking:
+def ticket_hold(
+    *,
+    user: User,
+    session_id: int,
+    seats: list[tuple[int, int]],
+    ticket_types: list[str | None] | None = None,
+    promo_code: str | None = None,
+) -> Booking:
     """Hold every requested seat of one session for BOOKING_HOLD_MINUTES, or none.
 
     Raises ``SeatUnavailable`` (409) naming every requested seat that is
     not free, ``SalesClosed`` (409) when the session is not on sale, and
     ``ValidationFailed`` (400) for unknown, blocked or duplicate seats.
+
+    ``ticket_types``: a code per seat (``None``: adult); a type the session's
+    price card does not sell is ``TicketTypeNotOffered`` (400). ``promo_code``:
+    its discount on each ticket it applies to and one use counted, exactly
+    (``PromoInvalid``, 400, says why not). Each ticket also carries the
+    cinema's booking fee; its ``price`` is what the customer pays for it.
     """
     if not seats:
         raise ValidationFailed("Choose at least one seat.", fields={"seats": ["Choose at least one seat."]})
@@ -62,24 +78,27 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
         raise ValidationFailed(message, fields={"seats": [message]})
     if len(set(seats)) != len(seats):
         raise ValidationFailed("A seat is listed twice.", fields={"seats": ["A seat is listed twice."]})
+    type_of = dict(zip(seats, ticket_types or [None] * len(seats), strict=True))
     # Every hold inserts its seats in the same order (row, seat): two holds that
     # want overlapping seats then queue on the first shared one instead of
     # deadlocking on each other's index entries.
     seats = sorted(seats)
 
     now = timezone.now()
+    promo = promo_for_hold(code=promo_code, now=now) if promo_code else None
+    wanted = Wanted(seats, [type_of[seat] for seat in seats], promo)
     try:
         try:
             # Most holds want free seats: insert at once, and let the unique
             # index refuse a seat that still has a ticket on it.
             with transaction.atomic():
-                booking, tickets = _hold(user, session_id, seats, now, look_first=False)
+                booking, tickets = _hold(user, session_id, wanted, now, look_first=False)
         except IntegrityError:
             # A ticket is on one of these seats (sold, held, or a lapsed hold
             # not yet retired), and the transaction is undone: look at them
             # this time, under their locks, and try once more.
             with transaction.atomic():
-                booking, tickets = _hold(user, session_id, seats, now, look_first=True)
+                booking, tickets = _hold(user, session_id, wanted, now, look_first=True)
     except IntegrityError:
         # Someone took a seat between our look and our insert: name the seats now taken.
         taken = list(
@@ -98,9 +117,18 @@ def _on_seats(seats: list[tuple[int, int]]) -> Q:
     return found
 
 
-def _hold(
-    user: User, session_id: int, seats: list[tuple[int, int]], now, *, look_first: bool
-) -> tuple[Booking, list[Ticket]]:
+@dataclass(frozen=True)
+class Wanted:
+    """What a hold asks for: seats in (row, seat) order, a ticket type code
+    for each (``None``: adult), and the promo code to apply."""
+
+    seats: list[tuple[int, int]]
+    ticket_types: list[str | None]
+    promo: PromoCode | None
+
+
+def _hold(user: User, session_id: int, wanted: Wanted, now, *, look_first: bool) -> tuple[Booking, list[Ticket]]:
+    seats = wanted.seats
     _commit_without_waiting_for_disk()
     session = lock_session(session_id)
     problem = sales_problem(session, now)
@@ -115,18 +143,26 @@ def _hold(
     if blocked:
         raise _seats_refused(blocked, "seat_blocked", "These seats are not for sale: {}.", "Not for sale: {}.")
 
+    prices = hold_prices(
+        session=session,
+        categories=[layout[seat].category for seat in seats],
+        ticket_types=wanted.ticket_types,
+        booking_fee=session.hall.cinema.booking_fee,
+        promo=wanted.promo,
+        now=now,
+    )
     if look_first:
         _clear_seats(session_id, seats, now)
 
     reserved_until = now + timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
-    prices = [session.price_for(layout[seat].category) for seat in seats]
     booking = Booking.objects.create(
         reference=_code(8),
         user_id=user.pk,
         session=session,
-        total=sum(prices, Decimal("0")),
+        total=sum((price.price for price in prices), Decimal("0")),
         currency=session.currency,
         reserved_until=reserved_until,
+        promo_code=wanted.promo,
     )
     tickets = Ticket.objects.bulk_create(
         Ticket(
@@ -137,13 +173,20 @@ def _hold(
             row=row,
             seat=number,
             category=layout[(row, number)].category,
-            price=price,
+            ticket_type=price.ticket_type,
+            price=price.price,
+            discount=price.discount,
+            fee=price.fee,
             status=TicketStatus.RESERVED,
             reserved_until=reserved_until,
             qr_secret=tokens.new_qr_secret(),
         )
         for index, ((row, number), price) in enumerate(zip(seats, prices, strict=True), start=1)
     )
+    if wanted.promo is not None:
+        # A counter: the last step of the locking protocol (refunds give uses
+        # back in the same place), after the seats are taken.
+        promo_use_take(promo=wanted.promo, user_id=user.pk, now=now, booking_id=booking.pk)
     metrics.count(metrics.holds_created)
     seat_map_changed(session.pk)
     metrics.count(metrics.seats_held, len(seats))

@@ -34,6 +34,7 @@ from booking.models import (
     Ticket,
     TicketStatus,
 )
+from booking.prices import promo_uses_give_back
 from booking.providers import get_provider
 from booking.providers.base import CANCELED, SUCCEEDED, ProviderError
 from booking.selectors import seat_map_changed
@@ -72,6 +73,8 @@ def _settle_booking_status(booking: Booking, now) -> None:
     if booking.status == BookingStatus.RESERVED and statuses <= {TicketStatus.EXPIRED}:
         new = BookingStatus.EXPIRED
     if booking.status != new:
+        if booking.status == BookingStatus.RESERVED and new in (BookingStatus.CANCELLED, BookingStatus.EXPIRED):
+            promo_uses_give_back(bookings=[booking])  # a hold retired unpaid: its promo code's use is free again
         booking.status = new
         booking.save(update_fields=["status", "updated_at"])
 

@@ -70,7 +70,8 @@ def test_seat_map_and_hold_cost_the_same_in_any_hall(
     )
     for seat in range(1, 4):
         services.ticket_hold(user=customer, session_id=show.pk, seats=[(rows, seat)])
-    with django_assert_num_queries(2):  # cold: the session with its hall, and the live tickets
+    # Cold: the session with its hall, the live tickets, and its ticket types' prices.
+    with django_assert_num_queries(3):
         seats = anon_client.get(f"/api/v1/sessions/{show.pk}/seats/").json()["seats"]
     assert len(seats) == rows * per_row and sum(s["status"] == "held" for s in seats) == 3
     # Savepoint, SET LOCAL (PostgreSQL), the session lock and the session, the

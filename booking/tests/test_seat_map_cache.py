@@ -20,7 +20,7 @@ def test_second_read_costs_no_query_and_a_hold_refreshes_it(
     anon_client, customer, session, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     url = f"/api/v1/sessions/{session.pk}/seats/"
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert _status(anon_client.get(url), 2, 2) == "free"
     with django_assert_num_queries(0):
         assert _status(anon_client.get(url), 2, 2) == "free"

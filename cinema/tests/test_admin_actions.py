@@ -24,6 +24,7 @@ from booking.services import ticket_hold
 from catalog.models import Genre, Movie
 from cinema.admin_utils import ActionPermissionMixin
 from conftest import make_user
+from pricing.models import PriceCard, PromoCode, TicketType
 from reviews.models import Review, ReviewStatus, ReviewVote
 from reviews.services import review_create
 from scheduling.models import SessionStatus
@@ -49,6 +50,11 @@ ALLOWED = {
     ("catalog.movie", "delete_selected"): STAFF,
     ("venues.cinema", "delete_selected"): STAFF,
     ("venues.hall", "delete_selected"): STAFF,
+    ("pricing.tickettype", "delete_selected"): BACK_OFFICE,
+    ("pricing.pricecard", "delete_selected"): STAFF,
+    ("pricing.pricecard", "deactivate"): STAFF,
+    ("pricing.promocode", "delete_selected"): STAFF,
+    ("pricing.promocode", "deactivate"): STAFF,
     ("scheduling.session", "delete_selected"): BACK_OFFICE,
     ("scheduling.session", "cancel_sessions"): STAFF,
     ("booking.ticket", "cancel_or_refund"): STAFF,
@@ -141,6 +147,9 @@ MAKE = {
         name="Мир", slug="mir", city="Казань", address="Баумана, 1", latitude=55.79, longitude=49.11
     ),
     "venues.hall": _hall,
+    "pricing.tickettype": lambda: TicketType.objects.create(code="family", name="Family", name_ru="Семейный"),
+    "pricing.pricecard": lambda: PriceCard.objects.create(name="Matinee"),
+    "pricing.promocode": lambda: PromoCode.objects.create(code="SPRING", value=Decimal("5")),
     "scheduling.session": _session,
     "booking.ticket": _ticket,
     "booking.refund": _failed_refund,
@@ -160,6 +169,8 @@ def _fresh(obj):
 # (model, action) -> whether the action has done its work on the row
 DONE = {
     ("accounts.user", "make_customer"): lambda u: _fresh(u).role == Role.CUSTOMER and not _fresh(u).is_staff,
+    ("pricing.pricecard", "deactivate"): lambda c: not _fresh(c).is_active,
+    ("pricing.promocode", "deactivate"): lambda c: not _fresh(c).is_active,
     ("scheduling.session", "cancel_sessions"): lambda s: _fresh(s).status == SessionStatus.CANCELLED,
     ("booking.ticket", "cancel_or_refund"): lambda t: _fresh(t).status == TicketStatus.CANCELLED,
     ("booking.refund", "retry"): lambda r: _fresh(r).status != "failed",

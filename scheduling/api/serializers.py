@@ -5,6 +5,7 @@ from rest_framework import serializers
 from catalog.api.serializers import MovieBriefSerializer
 from catalog.models import Movie
 from cinema.api.fields import LocalDateTimeField
+from pricing.models import PriceCard
 from scheduling.models import Session
 from venues.api.serializers import CinemaBriefSerializer, HallBriefSerializer
 from venues.models import Hall
@@ -39,6 +40,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "currency",
             "base_price",
             "prices",
+            "price_card",
             "capacity",
             "seats_available",
             "seats_sold",
@@ -54,12 +56,20 @@ class SessionWriteSerializer(serializers.Serializer):
     movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all())
     hall = serializers.PrimaryKeyRelatedField(queryset=Hall.objects.select_related("cinema"))
     starts_at = serializers.DateTimeField()
-    base_price = serializers.DecimalField(**MONEY)
+    base_price = serializers.DecimalField(
+        **MONEY, required=False, help_text="standard seat price; may be left out when the price card has adult prices"
+    )
     premium_price = serializers.DecimalField(**MONEY, required=False)
     vip_price = serializers.DecimalField(**MONEY, required=False)
     love_price = serializers.DecimalField(**MONEY, required=False)
     wheelchair_price = serializers.DecimalField(**MONEY, required=False)
     format = serializers.ChoiceField(choices=Session._meta.get_field("format").choices, required=False)
+    price_card = serializers.PrimaryKeyRelatedField(
+        queryset=PriceCard.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="left out on create: the card matching the format, weekday and start time; null: none",
+    )
     audio_language = serializers.CharField(max_length=8, required=False)
     subtitles_language = serializers.CharField(max_length=8, required=False, allow_blank=True)
     is_premiere = serializers.BooleanField(required=False)

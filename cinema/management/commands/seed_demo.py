@@ -27,6 +27,8 @@ from booking.services import holds_expire, ticket_cancel, ticket_check_in, ticke
 from booking.tokens import make_ticket_token
 from catalog.models import AgeRating, Genre, Movie
 from catalog.services import TRANSLIT
+from pricing.demo import DEMO_TICKET_TYPES, seed_prices
+from pricing.models import PriceCard
 from reviews.models import Review, ReviewVote
 from reviews.services import review_create, review_moderate, review_vote
 from scheduling.models import Session
@@ -415,6 +417,7 @@ class Command(BaseCommand):
         genres = self._genres()
         movies = self._movies(genres, users[Role.MANAGER])
         halls = self._cinemas()
+        seed_prices()  # before the sessions: each is offered its price card
         created = self._sessions(halls, movies, users[Role.MANAGER], days)
         if created:
             self._tickets(users)
@@ -534,6 +537,7 @@ class Command(BaseCommand):
                     opening_time=time(9),
                     closing_time=time(2),
                     description=f"Кинотеатр «{name}», {city}.",
+                    booking_fee=Decimal("40.00") if slug == CINEMAS[0][1] else Decimal("0.00"),
                     **{Cinema.AMENITY_FIELDS[a]: True for a in amenities},
                 ),
             )
@@ -595,7 +599,7 @@ class Command(BaseCommand):
                         movie=movie,
                         hall=hall,
                         starts_at=start,
-                        base_price=base + (100 if evening else 0),
+                        base_price=None if PriceCard.objects.exists() else base + (100 if evening else 0),
                         format=_format_for(hall),
                         audio_language="ru",
                         subtitles_language="ru"
@@ -684,7 +688,15 @@ class Command(BaseCommand):
             for customer in self.rng.sample(customers, k=3):
                 picked = self.rng.sample(seats, k=self.rng.randint(1, 3))
                 seats = [s for s in seats if s not in picked]
-                booking = ticket_hold(user=customer, session_id=session.pk, seats=picked)
+                # Some children, students and seniors, and some KINO10 (the demo cards sell every type).
+                carded = session.price_card_id is not None
+                booking = ticket_hold(
+                    user=customer,
+                    session_id=session.pk,
+                    seats=picked,
+                    ticket_types=[self.rng.choice(DEMO_TICKET_TYPES) for _ in picked] if carded else None,
+                    promo_code="KINO10" if carded and self.rng.random() < 0.2 else None,
+                )
                 key += 1
                 if self.rng.random() < 0.75:
                     pay_through_fake(customer, booking, key=f"demo-{key}")
