@@ -18,6 +18,10 @@ class MovieBriefSerializer(serializers.ModelSerializer):
 class MovieSerializer(serializers.ModelSerializer):
     genres = serializers.SlugRelatedField(slug_field="slug", queryset=Genre.objects.all(), many=True, required=False)
     slug = serializers.SlugField(max_length=255, required=False)
+    # Not "cast": generated Python clients use typing.cast inside their models.
+    cast_members = serializers.CharField(
+        source="cast", required=False, allow_blank=True, help_text="Comma-separated, leading roles first."
+    )
 
     class Meta:
         model = Movie
@@ -35,7 +39,7 @@ class MovieSerializer(serializers.ModelSerializer):
             "director",
             "producer",
             "writer",
-            "cast",
+            "cast_members",
             "country",
             "original_language",
             "age_rating",

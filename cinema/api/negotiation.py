@@ -1,6 +1,6 @@
 """DRF's content negotiation, with the common case answered at once."""
 
-from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 
 _JSON_OR_ANYTHING = frozenset({"", "*/*", "application/json"})
 
@@ -22,3 +22,15 @@ class ContentNegotiation(DefaultContentNegotiation):
         ):
             return first, first.media_type
         return super().select_renderer(request, renderers, format_suffix)
+
+
+class IgnoreClientContentNegotiation(BaseContentNegotiation):
+    """For views that answer one media type of their own (the QR images):
+    served whatever ``Accept`` says, never a 406; errors in the JSON envelope
+    (the first renderer)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
