@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
 
-.PHONY: run test stack-test bench venv deps dev-deps migrate seed lint clean
+.PHONY: run test stack-test schemathesis client bench venv deps dev-deps migrate seed lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,9 +55,20 @@ test: dev-deps
 stack-test: deps
 	bash deploy/stack_test.sh
 
+# The API against its schema: schemathesis on a live gunicorn + PostgreSQL with the demo data.
+schemathesis: dev-deps
+	bash deploy/schemathesis.sh
+
+# A Python client generated from the OpenAPI schema, in build/cinema_client (PYTHONPATH=build).
+client: dev-deps
+	rm -rf build/cinema_client && mkdir -p build
+	$(PY) manage.py spectacular --file build/schema.yaml
+	cd build && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" "$(CURDIR)/$(VENV)/bin/openapi-python-client" generate \
+		--path schema.yaml --output-path cinema_client --meta none --config "$(CURDIR)/cinema/api/client-config.yaml"
+
 # Load test on this machine: gunicorn + PostgreSQL + Redis, driven by wrk (loopback, bounded).
 bench: deps
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache build
