@@ -283,7 +283,10 @@ class SessionCancelView(APIView):
         tags=["sessions"],
         summary="Cancel a session: refund every paid ticket, release every hold (manager)",
         request=SessionCancelRequestSerializer,
-        responses={200: SessionCancelResultSerializer},
+        responses={
+            200: SessionCancelResultSerializer,
+            409: OpenApiResponse(description="already cancelled (session_cancelled) or finished"),
+        },
     )
     def post(self, request, pk: int):
         session = get_object_or_404(Session, pk=pk)

@@ -210,14 +210,14 @@ _TIME_OF_DAY = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
 
 
 def _plain(schema):
-    """A blank-or-URL field as one string schema (generators make a union of
-    two string types of it); a time of day as the wall-clock text it is
+    """A blank-or-URL field as one string schema, ``format: uri-reference``
+    (generators make a union of two string types of a ``oneOf``); a time of day as the wall-clock text it is
     (``format: time`` asks for an offset the cinema's hours do not have)."""
     if isinstance(schema, dict):
         one_of = schema.get("oneOf")
         if one_of and len(one_of) == 2 and one_of[1] == _BLANK and one_of[0].get("format") == "uri":
             merged = {k: v for k, v in schema.items() if k != "oneOf"}
-            merged.update(one_of[0])
+            merged.update(one_of[0], format="uri-reference")  # "" is a URI reference, not a URI
             merged["description"] = (merged.get("description", "") + " An absolute URL, or blank.").strip()
             return _plain(merged)
         if schema.get("type") == "string" and schema.get("format") == "time":

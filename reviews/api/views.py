@@ -67,7 +67,11 @@ class ReviewViewSet(viewsets.GenericViewSet):
             raise PermissionDenied("Only the author (or a moderator) may do this.")
         return review
 
-    @extend_schema(tags=TAG, summary="Write a review (goes to moderation)", responses={201: ReviewSerializer})
+    @extend_schema(
+        tags=TAG,
+        summary="Write a review (goes to moderation)",
+        responses={201: ReviewSerializer, 409: OpenApiResponse(description="already reviewed this film")},
+    )
     def create(self, request):
         data = ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -100,7 +104,11 @@ class ReviewViewSet(viewsets.GenericViewSet):
         tags=TAG,
         summary="Vote a review helpful or not (one vote, changeable)",
         request=VoteSerializer,
-        responses={200: ReviewSerializer},
+        responses={
+            200: ReviewSerializer,
+            403: OpenApiResponse(description="one's own review (own_review)"),
+            409: OpenApiResponse(description="not approved (review_not_approved)"),
+        },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def vote(self, request, pk=None):

@@ -1,5 +1,5 @@
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -108,7 +108,7 @@ class CinemaViewSet(PublicCacheMixin, viewsets.ModelViewSet):
         tags=TAG,
         summary="Add a hall with its layout (manager)",
         request=HallSerializer,
-        responses={201: HallSerializer},
+        responses={201: HallSerializer, 409: OpenApiResponse(description="hall number taken in this cinema")},
     )
     @halls.mapping.post
     def add_hall(self, request, pk=None):
