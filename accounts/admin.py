@@ -1,11 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt.token_blacklist import admin as token_admin
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import Role, User
+from accounts.roles import may_grant_role, may_manage_user
 from accounts.services import user_set_role
+from cinema.admin_utils import ActionPermissionMixin, run_action
 from cinema.errors import ApplicationError
+from cinema.errors import PermissionDenied as RoleForbidden
 
 
 class UserCreationForm(forms.ModelForm):
@@ -25,7 +32,12 @@ class UserCreationForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ActionPermissionMixin, auth_admin.UserAdmin):
+    """Users by role. Only a superuser changes or deletes a superuser or an admin
+    (change form, password form, role actions, delete); others grant only roles
+    below their own (``accounts.roles``); groups, permissions and the staff and
+    superuser flags follow the role and are never edited by hand."""
+
     add_form = UserCreationForm
     ordering = ("email",)
     list_display = (
@@ -70,18 +82,86 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ()
 
+    actions = ["make_customer"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_manage_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_manage_user(request.user, obj))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [(value, label) for value, label in Role.choices if may_grant_role(request.user, value)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         role_changed = "role" in form.changed_data or not change
+        role = obj.role
+        if role_changed:  # the row keeps its old role until the service has checked the new one
+            obj.role = form.initial.get("role", Role.CUSTOMER) if change else Role.CUSTOMER
         super().save_model(request, obj, form, change)
         if role_changed:
             try:
-                user_set_role(user=obj, role=obj.role)
+                user_set_role(user=obj, role=role, by=request.user)
+            except RoleForbidden as exc:
+                raise PermissionDenied(exc.message) from exc  # the form view's transaction rolls back
             except ApplicationError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
 
-    @admin.action(description=_("Make customer"))
+    @admin.action(description=_("Make customer"), permissions=["change"])
     def make_customer(self, request, queryset):
-        for user in queryset:
-            user_set_role(user=user, role=Role.CUSTOMER)
+        users = list(queryset)
+        if not all(self.has_change_permission(request, user) for user in users):
+            raise PermissionDenied  # all or nothing: a superuser or an admin is among them
+        run_action(
+            self,
+            request,
+            users,
+            lambda user: user_set_role(user=user, role=Role.CUSTOMER, by=request.user),
+            _("{count} user(s) made customers."),
+        )
 
-    actions = ["make_customer"]
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ActionPermissionMixin, auth_admin.GroupAdmin):
+    """The role groups (``manage.py sync_roles`` keeps them): what a role may do is
+    a superuser's decision alone."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+admin.site.unregister(OutstandingToken)
+admin.site.unregister(BlacklistedToken)
+
+
+@admin.register(OutstandingToken)
+class OutstandingTokenAdmin(ActionPermissionMixin, token_admin.OutstandingTokenAdmin):
+    pass
+
+
+@admin.register(BlacklistedToken)
+class BlacklistedTokenAdmin(ActionPermissionMixin, token_admin.BlacklistedTokenAdmin):
+    """Read-only: removing an entry would bring a revoked refresh token back to life."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,15 +7,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.roles import GROUP_NAMES, sync_groups
-from cinema.errors import Conflict, ValidationFailed
+from accounts.roles import GROUP_NAMES, may_grant_role, may_manage_user, sync_groups
+from cinema.errors import Conflict, PermissionDenied, ValidationFailed
 
 
-def user_set_role(*, user: User, role: str) -> User:
-    """Set the role and keep is_staff, is_superuser and group membership in step."""
+def user_set_role(*, user: User, role: str, by: User | None) -> User:
+    """Set the role and keep is_staff, is_superuser and group membership in step.
+
+    ``by`` is the person asking; ``None`` only for the operator's own tools
+    (``manage.py`` commands, the demo seed). A person needs the right to change
+    users, may touch a superuser or an admin only as a superuser, and may grant
+    only a role below their own (``accounts.roles``)."""
     if role not in Role.values:
         raise ValidationFailed(f"Unknown role {role!r}.", fields={"role": [f"Choose one of {', '.join(Role.values)}."]})
     with transaction.atomic():
+        if by is not None:
+            _check_may_set_role(by=by, user=user, role=role)
         user.role = role
         user.is_staff = role != Role.CUSTOMER
         user.is_superuser = role == Role.ADMIN
@@ -31,6 +38,17 @@ def user_set_role(*, user: User, role: str) -> User:
     return user
 
 
+def _check_may_set_role(*, by: User, user: User, role: str) -> None:
+    # The stored row, locked: what the user is now, not what a form has put on the instance.
+    stored = User.objects.select_for_update().filter(pk=user.pk).first() if user.pk else None
+    if not by.has_perm("accounts.change_user"):
+        raise PermissionDenied("You may not change users.")
+    if stored is not None and not may_manage_user(by, stored):
+        raise PermissionDenied("Only a superuser may change a superuser or an administrator.", code="role_forbidden")
+    if not may_grant_role(by, role):
+        raise PermissionDenied(f"You may not grant the role {role!r}.", code="role_forbidden")
+
+
 def _validate_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
@@ -39,9 +57,16 @@ def _validate_password(password: str, user: User) -> None:
 
 
 def user_create(
-    *, email: str, password: str, role: str = Role.CUSTOMER, validate_password: bool = True, **fields
+    *,
+    email: str,
+    password: str,
+    role: str = Role.CUSTOMER,
+    by: User | None = None,
+    validate_password: bool = True,
+    **fields,
 ) -> User:
-    """Create a user with a role; e-mail is unique case-insensitively (409 otherwise)."""
+    """Create a user with a role (granted by ``by``, see ``user_set_role``);
+    e-mail is unique case-insensitively (409 otherwise)."""
     email = User.objects.normalize_email(email.strip()).lower()
     user = User(email=email, **fields)
     if validate_password:
@@ -50,7 +75,7 @@ def user_create(
     try:
         with transaction.atomic():
             user.save()
-            user_set_role(user=user, role=role)
+            user_set_role(user=user, role=role, by=by)
     except IntegrityError as exc:
         raise Conflict("A user with this e-mail already exists.", code="email_taken") from exc
     return user

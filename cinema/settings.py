@@ -120,10 +120,23 @@ if REDIS_URL:
             "BACKEND": "cinema.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cinema",
+            # Redis down must not stall requests: short timeouts, and after a
+            # failure Redis is skipped for CACHE_RETRY_SECONDS (reads miss, rate
+            # limits let requests through; see cinema/cache_backends.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_CONNECT_TIMEOUT_MS", 250) / 1000,
+                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 500) / 1000,
+                "circuit_seconds": env_int("CACHE_RETRY_SECONDS", 5),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Metrics ------------------------------------------------------------------
+# /metrics answers only "Authorization: Bearer <METRICS_TOKEN>" when it is set
+# (Prometheus reads it from a file), and only clients on this machine otherwise.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # --- Jobs (Celery) ----------------------------------------------------------
 # Redis is the broker (REDIS_URL unless CELERY_BROKER_URL says otherwise). With no

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from cinema import health
+from cinema import health, monitoring
 
 # Django tries the patterns in order: the hottest paths first (holds, payments,
 # the seat map, then sessions and films), about 12 µs saved per request.
@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
-    path("", include("django_prometheus.urls")),  # /metrics (nginx does not expose it)
+    path("metrics", monitoring.metrics, name="prometheus-django-metrics"),  # token or loopback; nginx: 404
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("", include("web.urls")),
 ]

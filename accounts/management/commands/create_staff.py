@@ -21,7 +21,7 @@ class Command(BaseCommand):
         existing = User.objects.filter(email__iexact=email).first()
         try:
             if existing:
-                user_set_role(user=existing, role=role)
+                user_set_role(user=existing, role=role, by=None)
                 self.stdout.write(self.style.SUCCESS(f"{existing.email} is now {role}."))
                 return
             if password is None:

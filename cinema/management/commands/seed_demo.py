@@ -458,7 +458,7 @@ class Command(BaseCommand):
                     city="Москва",
                 )
             else:
-                user_set_role(user=user, role=role)
+                user_set_role(user=user, role=role, by=None)
             users[role] = user
         users["extra"] = []
         for email, first, last in EXTRA_CUSTOMERS:
