@@ -1,18 +1,32 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.forms import AdminPasswordChangeForm as BaseAdminPasswordChangeForm
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.token_blacklist import admin as token_admin
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from accounts.models import Role, User
 from accounts.roles import may_grant_role, may_manage_user
-from accounts.services import user_set_role
+from accounts.services import user_set_password, user_set_role
 from cinema.admin_utils import ActionPermissionMixin, run_action
 from cinema.errors import ApplicationError
 from cinema.errors import PermissionDenied as RoleForbidden
+
+
+class CanonicalEmailField(forms.EmailField):
+    """The address in its one stored spelling (``accounts.identity``), so the
+    model's checks (ASCII, unique) judge what will be stored."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value or len(value) > EMAIL_INPUT_MAX_LENGTH:  # too long: refused by max_length, unread
+            return value
+        return canonical_email(value)
 
 
 class UserCreationForm(forms.ModelForm):
@@ -21,14 +35,29 @@ class UserCreationForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name", "role")
+        field_classes = {"email": CanonicalEmailField}
 
     def save(self, commit=True):
         user = super().save(commit=False)
-        user.email = user.email.lower()
         user.set_password(self.cleaned_data["password"])
         if commit:
             user.save()
         return user
+
+
+class UserChangeForm(BaseUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes = {"email": CanonicalEmailField}
+
+
+class AdminPasswordChangeForm(BaseAdminPasswordChangeForm):
+    """A password set here ends the user's sessions, as a change through the API does."""
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return user_set_password(user=self.user, new_password=self.cleaned_data["password1"] if usable else None)
 
 
 @admin.register(User)
@@ -39,6 +68,8 @@ class UserAdmin(ActionPermissionMixin, auth_admin.UserAdmin):
     superuser flags follow the role and are never edited by hand."""
 
     add_form = UserCreationForm
+    form = UserChangeForm
+    change_password_form = AdminPasswordChangeForm
     ordering = ("email",)
     list_display = (
         "email",
@@ -94,6 +125,11 @@ class UserAdmin(ActionPermissionMixin, auth_admin.UserAdmin):
         if db_field.name == "role":
             kwargs["choices"] = [(value, label) for value, label in Role.choices if may_grant_role(request.user, value)]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        if "@" in search_term:  # an address: searched in its stored spelling
+            search_term = canonical_email(search_term)
+        return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
         role_changed = "role" in form.changed_data or not change

@@ -1,11 +1,13 @@
-"""Writes about users: registration, roles, staff accounts."""
+"""Writes about users: registration, roles, staff accounts, passwords."""
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts.identity import canonical_email, validate_registrable_email
 from accounts.models import Role, User
 from accounts.roles import GROUP_NAMES, may_grant_role, may_manage_user, sync_groups
 from cinema.errors import Conflict, PermissionDenied, ValidationFailed
@@ -49,11 +51,15 @@ def _check_may_set_role(*, by: User, user: User, role: str) -> None:
         raise PermissionDenied(f"You may not grant the role {role!r}.", code="role_forbidden")
 
 
-def _validate_password(password: str, user: User) -> None:
+def _validate(validate, value, field: str, *args) -> None:
     try:
-        password_validation.validate_password(password, user)
+        validate(value, *args)
     except ValidationError as exc:
-        raise ValidationFailed(exc.messages[0], fields={"password": exc.messages}) from exc
+        raise ValidationFailed(exc.messages[0], fields={field: exc.messages}) from exc
+
+
+def _validate_password(password: str, user: User, field: str = "password") -> None:
+    _validate(password_validation.validate_password, password, field, user)
 
 
 def user_create(
@@ -65,10 +71,11 @@ def user_create(
     validate_password: bool = True,
     **fields,
 ) -> User:
-    """Create a user with a role (granted by ``by``, see ``user_set_role``);
-    e-mail is unique case-insensitively (409 otherwise)."""
-    email = User.objects.normalize_email(email.strip()).lower()
-    user = User(email=email, **fields)
+    """Create a user with a role (granted by ``by``, see ``user_set_role``). The address
+    is stored canonical (``accounts.identity``) and must be ASCII then (400); one already
+    taken in any spelling is 409."""
+    _validate(validate_registrable_email, email, "email")
+    user = User(email=canonical_email(email), **fields)
     if validate_password:
         _validate_password(password, user)
     user.set_password(password)
@@ -86,9 +93,27 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
         raise ValidationFailed(
             "The current password is wrong.", fields={"old_password": ["The current password is wrong."]}
         )
-    _validate_password(new_password, user)
-    user.set_password(new_password)
-    user.save(update_fields=["password", "updated_at"])
+    return user_set_password(user=user, new_password=new_password)
+
+
+def user_set_password(*, user: User, new_password: str | None) -> User:
+    """Set a new password (``None``: none usable) and end every session of the
+    user: each outstanding refresh token is blacklisted, and access tokens
+    issued before now are refused (``password_changed_at`` against the token's
+    ``iat``, both in whole seconds: a token issued later in the same second
+    still works)."""
+    if new_password is not None:
+        _validate_password(new_password, user, "new_password")
+    now = timezone.now().replace(microsecond=0)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_changed_at = now
+        user.save(update_fields=["password", "password_changed_at", "updated_at"])
+        live = OutstandingToken.objects.filter(user=user, expires_at__gt=now, blacklistedtoken__isnull=True)
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token_id=token_id) for token_id in live.values_list("id", flat=True)],
+            ignore_conflicts=True,
+        )
     return user
 
 

@@ -35,7 +35,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from accounts.authentication import ACCOUNT_ACTIVE_SQL, check_account
+from accounts.authentication import ACCOUNT_STATE_SQL, account_params, check_account
 from accounts.models import User
 from booking import metrics, tokens
 from booking.errors import (
@@ -103,10 +103,10 @@ _SESSION_NAMES = ["id", *(Session._meta.get_field(name).attname for name in _SES
 
 def _lock_sql(clause: str, session_id: str = "%s", *, account: bool = False) -> str:
     """The session lock; with ``account``, the buyer's account state as a last
-    column (its param, the user id, comes before the session's)."""
+    column (its params, ``account_params``, come before the session's)."""
     return f"""
         SELECT {columns(Session, _SESSION_NAMES, "s")},
-               h.name, h.updated_at, c.id, c.name, c.timezone, m.title{", " + ACCOUNT_ACTIVE_SQL if account else ""}
+               h.name, h.updated_at, c.id, c.name, c.timezone, m.title{", " + ACCOUNT_STATE_SQL if account else ""}
         FROM scheduling_session s
         JOIN venues_hall h ON h.id = s.hall_id
         JOIN venues_cinema c ON c.id = h.cinema_id
@@ -172,7 +172,7 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
     """Hold every requested seat of one session for BOOKING_HOLD_MINUTES, or none.
 
     ``user`` is the buyer: a ``User``, or the token user of a request (only
-    its id is used; the account is checked here, ``AccountUnusable``, 401).
+    its id and token are used; the account is checked here, ``AccountUnusable``, 401).
     Raises ``SeatUnavailable`` (409) naming every requested seat that is
     not free, ``SalesClosed`` (409) when the session is not on sale, and
     ``ValidationFailed`` (400) for unknown, blocked or duplicate seats.
@@ -226,7 +226,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     # its seat at once and is retired before the seat is taken.
     with connection.cursor() as c_session, connection.cursor() as c_seats:
         with pipeline():
-            c_session.execute(_session_lock_sql(account=True), [user.pk, session_id])
+            c_session.execute(_session_lock_sql(account=True), [*account_params(user), session_id])
             c_seats.execute(
                 _occupying_sql(connection.vendor, len(seats)),
                 [session_id, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
@@ -417,7 +417,7 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
         # booking lock (a request with the same key that held it is seen).
         with connection.cursor() as c_session, connection.cursor() as c_booking, connection.cursor() as c_tickets:
             with pipeline():
-                c_session.execute(sql["session"], [user.pk, *(booking_key if by_ticket else session_key)])
+                c_session.execute(sql["session"], [*account_params(user), *(booking_key if by_ticket else session_key)])
                 c_booking.execute(sql["booking"], [*booking_key, user.pk])
                 c_tickets.execute(sql["tickets"], [user.pk, idempotency_key, PaymentKind.CHARGE, *booking_key, user.pk])
             session_row, row, ticket_rows = c_session.fetchone(), c_booking.fetchone(), c_tickets.fetchall()

@@ -314,7 +314,3 @@ LOGGING = {
         "cinema.access": {"level": env_str("ACCESS_LOG_LEVEL", "INFO")},
     },
 }
-
-# E-mail uniqueness is case-insensitive: a UniqueConstraint on Lower("email")
-# (accounts.User.Meta) that Django's check for `unique=True` does not see.
-SILENCED_SYSTEM_CHECKS = ["auth.W004"]

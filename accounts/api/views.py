@@ -17,9 +17,12 @@ from accounts.api.serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
+from accounts.api.throttling import LoginAccountThrottle
+from accounts.authentication import issued_since_password_change
+from accounts.errors import PasswordChanged
 from accounts.models import User
 from accounts.services import user_change_password, user_create, user_record_login
-from cinema.api.throttling import LoginAccountThrottle, LoginIPThrottle, OneTripThrottlesMixin, RegisterThrottle
+from cinema.api.throttling import LoginIPThrottle, OneTripThrottlesMixin, RegisterThrottle
 from cinema.errors import ValidationFailed
 
 TAG = ["auth"]
@@ -94,6 +97,8 @@ class RefreshView(APIView):
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None:
             raise AuthenticationFailed("The account is not active.", code="user_inactive")
+        if not issued_since_password_change(refresh, user.password_changed_at):
+            raise PasswordChanged()  # its sessions ended (the change blacklisted this token too)
         new = RefreshToken.for_user(user)
         return Response({"access": str(new.access_token), "refresh": str(new)})
 
@@ -140,7 +145,12 @@ class MeView(APIView):
 class ChangePasswordView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=TAG, summary="Change my password", request=ChangePasswordSerializer, responses={204: None})
+    @extend_schema(
+        tags=TAG,
+        summary="Change my password: every session ends (log in again)",
+        request=ChangePasswordSerializer,
+        responses={204: None},
+    )
     def post(self, request):
         serializer = ChangePasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

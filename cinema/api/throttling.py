@@ -161,15 +161,3 @@ class LoginIPThrottle(AtomicRateThrottle):
 
     def get_ident_key(self, request, view):
         return self.get_ident(request)
-
-
-class LoginAccountThrottle(AtomicRateThrottle):
-    """Counts attempts per e-mail address, so spreading over IPs does not help."""
-
-    scope = "login_account"
-
-    def get_ident_key(self, request, view):
-        email = request.data.get("email") if hasattr(request.data, "get") else None
-        if not isinstance(email, str) or not email.strip():
-            return None
-        return email.strip().lower()[:254]
