@@ -22,7 +22,7 @@ same as if they were sent one by one.
 """
 
 import functools
-import hashlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -34,6 +34,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.authentication import ACCOUNT_STATE_SQL, account_params, check_account
 from accounts.models import User
@@ -326,8 +327,19 @@ class PaymentOutcome:
 
 
 def _fingerprint(booking_id: int, method: str, card_number: str) -> str:
-    raw = f"{booking_id}|{method}|{card_number[-4:] if card_number else ''}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+    """What a payment request asked for, the whole of it, as a keyed hash.
+
+    The same Idempotency-Key with any other request (another card, even one
+    with the same last four digits) is refused, not answered with the first
+    outcome. A keyed hash (HMAC on SECRET_KEY), not a plain one: a card number
+    has too few unknown digits to survive a plain hash being read from the
+    database, and the number itself is never stored."""
+    request = json.dumps(
+        {"booking": booking_id, "payment_method": method, "card_number": card_number},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return salted_hmac("booking.payment-request", request, algorithm="sha256").hexdigest()
 
 
 def _replay(payment: Payment) -> PaymentOutcome:

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cinema.monitoring.RequestMetricsMiddleware",  # HTTP metrics (django-prometheus names)
     "cinema.logging.RequestLogMiddleware",
+    "cinema.middleware.ContentSecurityPolicyMiddleware",  # on every answer, the guard's too
+    "cinema.middleware.ApiInputGuardMiddleware",  # no control characters in /api/ paths and queries
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
@@ -187,7 +189,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cinema.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cinema.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "cinema.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -289,6 +291,20 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
     # Probes and the Prometheus scraper talk to gunicorn directly, inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+
+# --- Content Security Policy (cinema.middleware; docs/SECURITY.md) -------------
+# Pages (the site, the admin, the API docs) load everything from this origin and
+# run no inline script. Inline styles are still allowed: the seat map places
+# seats with style attributes and ReDoc injects its styles; a nonce-based
+# style-src is the next step. blob: images are the QR codes the site fetches
+# with the customer's token; blob: workers are ReDoc's search.
+CSP_PAGES = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Everything else (JSON, QR images, files) is data, never a document that loads anything.
+CSP_DATA = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 # --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
 API_PREFIX = "/api/"  # the stateless API: CORS here, and no session middleware (cinema.middleware)

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.models import BookingStatus, PaymentMethod, TicketStatus
-from cinema.api.fields import LocalDateTimeField
+from cinema.api.fields import CalendarDateField, LocalDateTimeField
 from scheduling.api.serializers import SessionSerializer
 from venues.models import SeatCategory
 
@@ -232,8 +232,8 @@ class SessionCancelResultSerializer(serializers.Serializer):
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = CalendarDateField(required=False)
+    date_to = CalendarDateField(required=False)
     cinema = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
     movie = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
 
