@@ -15,8 +15,6 @@ from rest_framework import serializers
 
 from cinema.api.permissions import ANYONE, AUTHENTICATED, who_may_call
 
-SAFE = {"GET", "HEAD", "OPTIONS"}
-
 
 @extend_schema_serializer(
     examples=[
@@ -176,9 +174,9 @@ class CinemaAutoSchema(AutoSchema):
         operation["description"] = f"{operation.get('description', '')}\n\nWho may call: {who}.".strip()
 
         error_ref = {"application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}}
-        codes = {"429": "throttled"}
-        if method not in SAFE or getattr(self.view, "filterset_class", None) or "{" in path:
-            codes["400"] = "validation error"
+        # 400: invalid input, or a malformed request (a control character in the path or the
+        # query string, unreadable JSON), which any operation may get.
+        codes = {"429": "throttled", "400": "validation error or malformed request"}
         if who != ANYONE:
             codes["401"] = "not authenticated"
         if who not in (ANYONE, AUTHENTICATED):
