@@ -12,6 +12,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
 
 from cinema.api.permissions import ANYONE, AUTHENTICATED, who_may_call
 
@@ -183,6 +184,8 @@ class CinemaAutoSchema(AutoSchema):
             codes["403"] = "not allowed for this role"
         if "{" in path:
             codes["404"] = "not found"
+        if method not in SAFE_METHODS:  # a write that lost a race for a unique key (cinema.api.errors)
+            codes["409"] = "conflicts with the current state (another request saved a conflicting record first)"
         responses = operation.setdefault("responses", {})
         if any(_is_paginated(response) for code, response in responses.items() if code.startswith("2")):
             codes["404"] = "not found" if "{" in path else "no such page"
