@@ -94,12 +94,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# The django-prometheus wrappers of the same backends count connections and
-# queries; on PostgreSQL, ours adds health checks only after a second idle.
-DATABASES["default"]["ENGINE"] = (
-    DATABASES["default"]["ENGINE"]
-    .replace("django.db.backends.postgresql", "cinema.db_backends.postgresql")
-    .replace("django.db.backends.", "django_prometheus.db.backends.")
+# The django-prometheus wrappers of the same backends count connections and queries.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
 )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Waiting for the write lock beats failing with "database is locked".
@@ -190,7 +187,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["cinema.api.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cinema.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "cinema.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -269,8 +265,8 @@ BOOKING_MAX_SEATS = env_int("BOOKING_MAX_SEATS", 10)
 # refunds and everything else always wait). A database crash can forget the
 # holds of its last ~0.6 s: their seats are free again and paying for them
 # answers "not found"; a payment's flush carries every hold before it, so nothing
-# paid is ever lost. 1 = holds wait for the disk too (25% fewer holds per second
-# on one premiere under load, see docs/PERFORMANCE.md).
+# paid is ever lost. 1 = holds wait for the disk too (fewer holds per second on
+# one premiere under load: docs/PERFORMANCE.md).
 BOOKING_HOLDS_WAIT_FOR_DISK = env_bool("BOOKING_HOLDS_WAIT_FOR_DISK", False)
 SALES_CUTOFF_MINUTES = env_int("SALES_CUTOFF_MINUTES", 10)
 REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 60)

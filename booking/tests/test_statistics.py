@@ -40,7 +40,7 @@ def test_statistics_take_a_fixed_number_of_queries(session, django_assert_max_nu
     for i in range(3, 6):
         _sell(session, f"u{i}@example.com", [(4, i + 1)], f"k{i}")
     with django_assert_max_num_queries(13):
-        day = timezone.localtime(session.starts_at, session.hall.cinema.tz).date()  # the filter's local date
+        day = timezone.localtime(session.starts_at, session.hall.cinema.tz).date()  # the filter means the cinema's date
         stats = sales_statistics(date_from=day, date_to=day)
     assert stats["overall"]["tickets_sold"] == 6
 
