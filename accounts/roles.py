@@ -24,6 +24,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "booking.ticket": ("view", "change", "check_in"),
         "booking.payment": ("view",),
         "accounts.user": ("view",),
+        # The audit trail: read, never edited.
+        "auditlog.logentry": ("view",),
     },
     Role.MODERATOR: {
         "reviews.review": ("view", "change", "moderate"),
@@ -47,7 +49,7 @@ def sync_groups(apps=None) -> None:
 
     # Permissions are normally created after the whole migrate run; the groups
     # need them now. Historical app configs have no models module, hence the flag.
-    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts"):
+    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts", "auditlog"):
         app_config = apps.get_app_config(label)
         if getattr(app_config, "models_module", None) is None:
             app_config.models_module = True

@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backoffice.admin_config.BackOfficeAdminConfig",  # Django's admin, the chain's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "backoffice.admin_config.AuditTrailConfig",  # django-auditlog
     "cinema",
     "accounts",
     "catalog",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "booking",
     "reviews",
     "web",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "cinema.middleware.AuthenticationMiddleware",  # as above
     "cinema.middleware.MessageMiddleware",  # as above
+    "backoffice.audit.AuditActorMiddleware",  # names the user in the audit trail
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -273,6 +276,45 @@ REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 60)
 CHECKIN_OPENS_MINUTES = env_int("CHECKIN_OPENS_MINUTES", 60)
 PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "booking.payments.FakeGateway")
 SESSION_ADS_MINUTES = env_int("SESSION_ADS_MINUTES", 15)
+
+# --- Audit trail (django-auditlog): who changed what, before -> after ---------
+# Models and fields logged; the user is named by backoffice.audit. A refund is
+# the ticket's status paid → refunded with its amount; payments themselves are
+# not logged (their table is the record, and the paying path stays one write
+# shorter). Tickets' status changes made by queryset updates (paying, expiry)
+# are not logged either: refunds, cancellations and check-ins are.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "scheduling.session",
+        "include_fields": [
+            "movie",
+            "hall",
+            "starts_at",
+            "ends_at",
+            "busy_until",
+            "base_price",
+            "premium_price",
+            "vip_price",
+            "love_price",
+            "wheelchair_price",
+            "currency",
+            "format",
+            "audio_language",
+            "subtitles_language",
+            "status",
+            "is_premiere",
+            "sales_open_at",
+            "sales_close_at",
+            "cancelled_at",
+            "cancel_reason",
+        ],
+    },
+    {"model": "accounts.user", "include_fields": ["role", "is_staff", "is_superuser", "is_active"]},
+    {"model": "booking.ticket", "include_fields": ["status", "refund_amount", "refunded_at"]},
+)
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # who, not from where: addresses are personal data
+# A changed film or hall is stored by name: the list shows it without a query per row.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- Security (production) --------------------------------------------------
 if not DEBUG:
