@@ -7,6 +7,12 @@ token lapses), and, if enabled, the password has not changed since the
 token was issued. One more of ours: a token issued before the user's password
 last changed is refused (``password_changed_at`` against the token's ``iat``,
 read with the user: no query of its own).
+
+On an operation anyone may call, a token that fails (expired, forged, its user
+gone) is ignored and the request is served as anonymous: clients send their
+token with every request, and an expired one must not break public reads. The
+OpenAPI schema declares those operations with no authentication as the
+alternative (``cinema.api.schema``).
 """
 
 import time
@@ -20,12 +26,22 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.errors import PasswordChanged
+from cinema.api.permissions import ANYONE, who_may_call
 
 _VALIDATED: dict[bytes, tuple[object, float]] = {}  # raw access token -> (validated token, expiry)
 _VALIDATED_MAX = 4096
 
 
 class JWTAuthentication(SimpleJWTAuthentication):
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except AuthenticationFailed:
+            view = (request.parser_context or {}).get("view")
+            if view is not None and who_may_call(view, request.method) == ANYONE:
+                return None  # a public operation: served as anonymous
+            raise
+
     def get_validated_token(self, raw_token: bytes):
         """simplejwt's validation, remembered per raw token until it expires: a
         client sends the same access token with every request for its lifetime,

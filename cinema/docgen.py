@@ -155,16 +155,18 @@ def api_reference() -> str:
         "Generated from the OpenAPI schema by `python manage.py api_docs`; a test fails when it is stale.",
         "The schema itself is served at `/api/schema/` (Swagger UI `/api/docs/`, ReDoc `/api/redoc/`).",
         'Every error answers with one JSON envelope: `{"code", "message", "errors", "details"}`.',
+        "The operation id is the function's name in a generated client (`make client`); it does not change",
+        "without an entry in the changelog below.",
         "",
-        "| method | path | summary | who may call | statuses |",
-        "| --- | --- | --- | --- | --- |",
+        "| method | path | summary | who may call | statuses | operation id |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             statuses = ", ".join(sorted(operation.get("responses", {})))
             lines.append(
                 f"| {method.upper()} | `{path}` | {_escape(operation.get('summary', ''))} | "
-                f"{operation.get('x-roles', '')} | {statuses} |"
+                f"{operation.get('x-roles', '')} | {statuses} | `{operation['operationId']}` |"
             )
     lines.append("")
     return "\n".join(lines)

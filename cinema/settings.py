@@ -220,6 +220,9 @@ REST_FRAMEWORK = {
         "cinema.api.throttling.UserRateThrottle",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The API speaks JSON only; ``?format=`` is free for the API's own parameters
+    # (the sessions' film format filter) instead of being DRF's renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
     # Proxies in front of the app that append to X-Forwarded-For (1 behind nginx).
     # Throttles then count the address nginx saw, not one a client made up.
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
@@ -251,6 +254,21 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
     "ENUM_NAME_OVERRIDES": {"PaymentStatusEnum": "booking.models.PaymentStatus"},
+    "SERVERS": [{"url": env_str("API_SERVER_URL", "/"), "description": "this deployment"}],
+    "TAGS": [
+        {"name": "auth", "description": "Accounts: register, log in, tokens, the own profile"},
+        {"name": "movies", "description": "Films and their sessions"},
+        {"name": "cinemas", "description": "Cinemas, halls and their layouts"},
+        {"name": "sessions", "description": "Showings, seat maps, cancellation"},
+        {"name": "tickets", "description": "Holds, payments, tickets, bookings, check-in, sales statistics"},
+        {"name": "payments", "description": "Payments at the provider, and the provider's webhooks"},
+        {"name": "reports", "description": "Reports for managers (the distributor report)"},
+        {"name": "reviews", "description": "Reviews, votes and moderation"},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cinema.api.schema.postprocess_schema",
+    ],
 }
 
 # --- Booking rules ----------------------------------------------------------

@@ -39,7 +39,10 @@ class RegisterView(OneTripThrottlesMixin, APIView):
     throttle_classes = [RegisterThrottle, LoginIPThrottle]
 
     @extend_schema(
-        tags=TAG, summary="Create a customer account", request=RegisterSerializer, responses={201: UserSerializer}
+        tags=TAG,
+        summary="Create a customer account",
+        request=RegisterSerializer,
+        responses={201: UserSerializer, 409: OpenApiResponse(description="e-mail taken (code email_taken)")},
     )
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)

@@ -1,11 +1,13 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.errors import CardDataNotAccepted
 from booking.models import BookingStatus, PaymentMethod, PaymentStatus, TicketStatus
 from cinema.api.fields import CalendarDateField, LocalDateTimeField
+from scheduling.api.serializers import SessionSerializer
 from venues.models import SeatCategory
 
 
@@ -101,13 +103,13 @@ class TicketSerializer(serializers.Serializer):
     discount = serializers.DecimalField(**MONEY, help_text="the promo code's discount on this ticket")
     fee = serializers.DecimalField(**MONEY, help_text="the cinema's booking fee, included in price")
     status = serializers.ChoiceField(choices=TicketStatus.choices, read_only=True)
-    reserved_until = serializers.DateTimeField(read_only=True)
-    paid_at = serializers.DateTimeField(read_only=True)
+    reserved_until = serializers.DateTimeField(read_only=True, allow_null=True)
+    paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
     payment_method = serializers.CharField(read_only=True)
-    checked_in_at = serializers.DateTimeField(read_only=True)
-    cancelled_at = serializers.DateTimeField(read_only=True)
+    checked_in_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    cancelled_at = serializers.DateTimeField(read_only=True, allow_null=True)
     refund_amount = serializers.DecimalField(**MONEY, allow_null=True)
-    refunded_at = serializers.DateTimeField(read_only=True)
+    refunded_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, ticket, zone=None):
@@ -155,7 +157,7 @@ class BookingSerializer(serializers.Serializer):
     promo_code = serializers.CharField(source="promo_code.code", read_only=True, allow_null=True, default=None)
     currency = serializers.CharField(read_only=True)
     reserved_until = serializers.DateTimeField(read_only=True)
-    paid_at = serializers.DateTimeField(read_only=True)
+    paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
     payment_method = serializers.CharField(read_only=True)
     payment_reference = serializers.CharField(read_only=True)
     tickets = serializers.SerializerMethodField()
@@ -189,6 +191,7 @@ class BookingSerializer(serializers.Serializer):
     def get_booking_fees(self, obj) -> str:
         return _sum(_counted(obj, self.get_tickets(obj)), "fee")
 
+    @extend_schema_field(TicketSerializer(many=True))
     def get_tickets(self, obj, zone=None) -> list[dict]:
         tickets = getattr(obj, "ticket_list", None)  # set by the service that just wrote them
         if tickets is None:
@@ -281,7 +284,7 @@ class PaymentStartSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     currency = serializers.CharField(read_only=True)
     confirmation_url = serializers.CharField(read_only=True)
-    expires_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     def to_representation(self, payment):
         data = super().to_representation(payment)
@@ -300,7 +303,7 @@ class PaymentSerializer(serializers.Serializer):
     confirmation_url = serializers.CharField(read_only=True)
     failure_reason = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
-    paid_at = serializers.DateTimeField(read_only=True)
+    paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     def to_representation(self, payment):
         data = super().to_representation(payment)
@@ -346,6 +349,15 @@ class SessionCancelRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
+class SessionCancelResultSerializer(serializers.Serializer):
+    """Documents the answer of a session's cancellation (the view renders it)."""
+
+    session = SessionSerializer()
+    refunded_tickets = serializers.IntegerField(help_text="paid tickets refunded in full")
+    refunded_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    released_holds = serializers.IntegerField(help_text="held seats set free")
+
+
 class StatisticsQuerySerializer(serializers.Serializer):
     date_from = CalendarDateField(required=False)
     date_to = CalendarDateField(required=False)
@@ -356,6 +368,79 @@ class StatisticsQuerySerializer(serializers.Serializer):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
             raise serializers.ValidationError({"date_to": "Before date_from."})
         return attrs
+
+
+# The sales statistics (``booking.selectors.sales_statistics``), documented field by field.
+_STAT_MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class StatisticsFiltersSerializer(serializers.Serializer):
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    cinema = serializers.IntegerField(allow_null=True)
+    movie = serializers.IntegerField(allow_null=True)
+
+
+class StatisticsOverallSerializer(serializers.Serializer):
+    revenue = serializers.DecimalField(**_STAT_MONEY)
+    tickets_sold = serializers.IntegerField()
+    average_price = serializers.DecimalField(**_STAT_MONEY, allow_null=True)
+    refunds = serializers.IntegerField()
+    refunded_amount = serializers.DecimalField(**_STAT_MONEY)
+    sessions = serializers.IntegerField()
+    capacity = serializers.IntegerField()
+    occupancy = serializers.FloatField(help_text="seats sold ÷ sellable seats, 0–1")
+
+
+class StatisticsRowSerializer(serializers.Serializer):
+    sessions = serializers.IntegerField()
+    tickets = serializers.IntegerField()
+    revenue = serializers.DecimalField(**_STAT_MONEY)
+    capacity = serializers.IntegerField()
+    occupancy = serializers.FloatField()
+
+
+class StatisticsDaySerializer(StatisticsRowSerializer):
+    day = serializers.DateField()
+
+
+class StatisticsMovieSerializer(StatisticsRowSerializer):
+    movie_id = serializers.IntegerField()
+    movie = serializers.CharField()
+
+
+class StatisticsCinemaSerializer(StatisticsRowSerializer):
+    cinema_id = serializers.IntegerField()
+    cinema = serializers.CharField()
+
+
+class StatisticsHallSerializer(StatisticsRowSerializer):
+    hall_id = serializers.IntegerField()
+    hall = serializers.CharField()
+    cinema = serializers.CharField()
+
+
+class StatisticsSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    movie = serializers.CharField()
+    cinema = serializers.CharField()
+    hall = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    capacity = serializers.IntegerField()
+    sold = serializers.IntegerField()
+    occupancy = serializers.FloatField()
+
+
+class StatisticsSerializer(serializers.Serializer):
+    """Documents the statistics (the selector renders them)."""
+
+    filters = StatisticsFiltersSerializer()
+    overall = StatisticsOverallSerializer()
+    by_day = StatisticsDaySerializer(many=True)
+    by_movie = StatisticsMovieSerializer(many=True)
+    by_cinema = StatisticsCinemaSerializer(many=True)
+    by_hall = StatisticsHallSerializer(many=True)
+    sessions = StatisticsSessionSerializer(many=True, help_text="the first 200 sessions, by start")
 
 
 class SeatSerializer(serializers.Serializer):

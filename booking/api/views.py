@@ -30,7 +30,9 @@ from booking.api.serializers import (
     PayResultSerializer,
     SeatMapSerializer,
     SessionCancelRequestSerializer,
+    SessionCancelResultSerializer,
     StatisticsQuerySerializer,
+    StatisticsSerializer,
     TicketSerializer,
     WebhookEventSerializer,
 )
@@ -40,14 +42,15 @@ from booking.providers import PROVIDERS, get_provider
 from booking.providers.base import ProviderError, WebhookRejected
 from booking.tokens import make_ticket_token
 from cinema.api.errors import error_body
+from cinema.api.negotiation import IgnoreClientContentNegotiation
 from cinema.api.permissions import CanCheckIn, IsManager, is_manager
 from cinema.api.throttling import BookingThrottle, OneTripThrottlesMixin, PaymentThrottle
-from cinema.errors import ValidationFailed
 from scheduling.api.serializers import SessionSerializer
 from scheduling.models import Session
 
 logger = logging.getLogger("booking")
 TAG = ["tickets"]
+QR_MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 ERRORS = {
     400: OpenApiResponse(description="validation error (error envelope)"),
     401: OpenApiResponse(description="not authenticated"),
@@ -124,7 +127,23 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
         "provider's webhook. Card data in the body is refused (`card_data_not_accepted`). The same key with the "
         "same body answers the same again (`Idempotent-Replayed: true`); with another body, 409. Less than "
         "PAYMENT_CONFIRM_MINUTES left on the hold: it is extended to that, never past 25 minutes from the hold.",
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                {"type": "string", "minLength": 1, "maxLength": 255},
+                OpenApiParameter.HEADER,
+                required=True,
+                description="any unique text per payment attempt; a retry with the same key answers the same "
+                "again and starts nothing new",
+            ),
+            OpenApiParameter(
+                "Idempotent-Replayed",
+                {"type": "string", "enum": ["true"]},
+                OpenApiParameter.HEADER,
+                response=[201],
+                description="`true` when the answer is the stored outcome of an earlier request with this key",
+            ),
+        ],
         request=PayRequestSerializer,
         responses={
             201: PayResultSerializer,
@@ -162,35 +181,40 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
         ticket = services.ticket_cancel(ticket=self.get_object(), by=request.user)  # own, or any for managers
         return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data)
 
-    @extend_schema(
-        tags=TAG,
-        summary="The ticket's QR code (PNG; ?format=svg for SVG)",
-        parameters=[OpenApiParameter("format", str, enum=["png", "svg"])],
-        responses={
-            (200, "image/png"): OpenApiTypes.BINARY,
-            (200, "image/svg+xml"): OpenApiTypes.BINARY,
-            409: OpenApiResponse(description="not paid"),
-        },
-    )
-    @action(detail=True, methods=["get"], url_path="qr")
-    def qr(self, request, pk=None):
+    def _qr(self, image: str) -> HttpResponse:
         ticket = self.get_object()
         if ticket.status not in (TicketStatus.PAID, TicketStatus.USED):
             raise TicketNotUsable("QR codes exist for paid tickets only.", extra={"status": ticket.status})
         payload = make_ticket_token(ticket)
-        fmt = request.query_params.get("format", "png").lower()
-        if fmt not in ("png", "svg"):
-            raise ValidationFailed("format: png or svg.", fields={"format": ["png or svg"]})
         buffer = io.BytesIO()
-        if fmt == "svg":
+        if image == "svg":
             qrcode.make(payload, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
-            content_type = "image/svg+xml"
         else:
             qrcode.make(payload, box_size=8, border=2).save(buffer, format="PNG")
-            content_type = "image/png"
-        response = HttpResponse(buffer.getvalue(), content_type=content_type)
+        response = HttpResponse(buffer.getvalue(), content_type=QR_MEDIA_TYPES[image])
         response["Cache-Control"] = "private, no-store"
         return response
+
+    # One operation per image type (generated clients cannot choose between two
+    # media types of one answer); each answers its type whatever ``Accept`` says,
+    # and errors in the JSON envelope.
+    @extend_schema(
+        tags=TAG,
+        summary="The ticket's QR code as PNG",
+        responses={(200, QR_MEDIA_TYPES["png"]): OpenApiTypes.BINARY, 409: OpenApiResponse(description="not paid")},
+    )
+    @action(detail=True, methods=["get"], url_path="qr", content_negotiation_class=IgnoreClientContentNegotiation)
+    def qr(self, request, pk=None):
+        return self._qr("png")
+
+    @extend_schema(
+        tags=TAG,
+        summary="The ticket's QR code as SVG",
+        responses={(200, QR_MEDIA_TYPES["svg"]): OpenApiTypes.BINARY, 409: OpenApiResponse(description="not paid")},
+    )
+    @action(detail=True, methods=["get"], url_path="qr/svg", content_negotiation_class=IgnoreClientContentNegotiation)
+    def qr_svg(self, request, pk=None):
+        return self._qr("svg")
 
     @extend_schema(
         tags=TAG,
@@ -228,7 +252,7 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
         tags=TAG,
         summary="Sales statistics (manager)",
         parameters=[StatisticsQuerySerializer],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: StatisticsSerializer},
     )
     @action(detail=False, methods=["get"])
     def statistics(self, request):
@@ -271,7 +295,10 @@ class SessionCancelView(APIView):
         tags=["sessions"],
         summary="Cancel a session: refund every paid ticket, release every hold (manager)",
         request=SessionCancelRequestSerializer,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: SessionCancelResultSerializer,
+            409: OpenApiResponse(description="already cancelled (session_cancelled) or finished"),
+        },
     )
     def post(self, request, pk: int):
         session = get_object_or_404(Session, pk=pk)

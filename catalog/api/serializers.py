@@ -1,4 +1,5 @@
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from catalog.models import Genre, Movie
 
@@ -17,7 +18,14 @@ class MovieBriefSerializer(serializers.ModelSerializer):
 
 class MovieSerializer(serializers.ModelSerializer):
     genres = serializers.SlugRelatedField(slug_field="slug", queryset=Genre.objects.all(), many=True, required=False)
-    slug = serializers.SlugField(max_length=255, required=False)
+    # Declared (optional: made from the title when missing), so the model's unique check is declared too.
+    slug = serializers.SlugField(
+        max_length=255, required=False, validators=[UniqueValidator(queryset=Movie.objects.all())]
+    )
+    # Not "cast": generated Python clients use typing.cast inside their models.
+    cast_members = serializers.CharField(
+        source="cast", required=False, allow_blank=True, help_text="Comma-separated, leading roles first."
+    )
 
     class Meta:
         model = Movie
@@ -35,7 +43,7 @@ class MovieSerializer(serializers.ModelSerializer):
             "director",
             "producer",
             "writer",
-            "cast",
+            "cast_members",
             "country",
             "original_language",
             "age_rating",

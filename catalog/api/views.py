@@ -11,6 +11,7 @@ from catalog.models import Movie
 from catalog.services import unique_slug
 from cinema.api.cache import PublicCacheMixin
 from cinema.api.permissions import IsManagerOrReadOnly, is_manager
+from cinema.api.schema import DeactivatedSerializer
 from cinema.db import delete_or_deactivate
 from cinema.errors import ValidationFailed
 
@@ -30,7 +31,7 @@ TAG = ["movies"]
     destroy=extend_schema(
         tags=TAG,
         summary="Delete a film, or deactivate it when it has sessions (manager)",
-        responses={204: None, 200: OpenApiTypes.OBJECT},
+        responses={204: None, 200: DeactivatedSerializer},
     ),
 )
 class MovieViewSet(PublicCacheMixin, viewsets.ModelViewSet):
@@ -77,7 +78,15 @@ class MovieViewSet(PublicCacheMixin, viewsets.ModelViewSet):
     @extend_schema(
         tags=TAG,
         summary="Search films by title, original title, director or cast",
-        parameters=[OpenApiParameter("q", str, required=True, description="at least 2 characters")],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 2, "maxLength": 100},
+                required=True,
+                description="2 to 100 characters, matched anywhere in the texts, case-insensitively",
+            )
+        ],
+        responses={200: MovieSerializer(many=True)},
     )
     @action(detail=False, methods=["get"])
     def search(self, request):

@@ -240,3 +240,18 @@ def test_list_query_count_does_not_grow_with_page_size(anon_client, path, movie,
         large = anon_client.get(f"{path}?page_size=50")
     assert small.status_code == large.status_code == 200
     assert len(large.json()["results"]) > len(small.json()["results"]) or large.json()["count"] <= 5
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/movies/", {"title": "Copy", "slug": "stalker", "duration_minutes": 90, "release_date": "2026-12-01"}),
+        (
+            "/api/v1/cinemas/",
+            {"name": "N", "slug": "oktyabr", "address": "A", "city": "C", "latitude": "1", "longitude": "1"},
+        ),
+    ],
+)
+def test_a_taken_slug_is_a_400_not_a_500(manager_client, movie, cinema, path, body):
+    response = manager_client.post(path, body, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["slug"], response.content[:300]

@@ -1,6 +1,6 @@
 import django_filters
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -16,6 +16,7 @@ from reviews.api.serializers import ModerateSerializer, ReviewSerializer, Review
 from reviews.models import Review, ReviewStatus
 
 TAG = ["reviews"]
+NOT_THE_AUTHOR = OpenApiResponse(description="not the author (nor a moderator)")
 
 
 class MovieReviewFilter(django_filters.FilterSet):
@@ -66,7 +67,11 @@ class ReviewViewSet(viewsets.GenericViewSet):
             raise PermissionDenied("Only the author (or a moderator) may do this.")
         return review
 
-    @extend_schema(tags=TAG, summary="Write a review (goes to moderation)", responses={201: ReviewSerializer})
+    @extend_schema(
+        tags=TAG,
+        summary="Write a review (goes to moderation)",
+        responses={201: ReviewSerializer, 409: OpenApiResponse(description="already reviewed this film")},
+    )
     def create(self, request):
         data = ReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -77,7 +82,12 @@ class ReviewViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(ReviewSerializer(self.get_object()).data)
 
-    @extend_schema(tags=TAG, summary="Edit my review (back to moderation)", request=ReviewUpdateSerializer)
+    @extend_schema(
+        tags=TAG,
+        summary="Edit my review (back to moderation)",
+        request=ReviewUpdateSerializer,
+        responses={200: ReviewSerializer, 403: NOT_THE_AUTHOR},
+    )
     def partial_update(self, request, pk=None):
         review = self.get_own()
         data = ReviewUpdateSerializer(data=request.data, partial=True)
@@ -85,7 +95,7 @@ class ReviewViewSet(viewsets.GenericViewSet):
         review = services.review_update(review=review, **data.validated_data)
         return Response(ReviewSerializer(review).data)
 
-    @extend_schema(tags=TAG, summary="Delete my review", responses={204: None})
+    @extend_schema(tags=TAG, summary="Delete my review", responses={204: None, 403: NOT_THE_AUTHOR})
     def destroy(self, request, pk=None):
         services.review_delete(review=self.get_own())
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -94,7 +104,11 @@ class ReviewViewSet(viewsets.GenericViewSet):
         tags=TAG,
         summary="Vote a review helpful or not (one vote, changeable)",
         request=VoteSerializer,
-        responses={200: ReviewSerializer},
+        responses={
+            200: ReviewSerializer,
+            403: OpenApiResponse(description="one's own review (own_review)"),
+            409: OpenApiResponse(description="not approved (review_not_approved)"),
+        },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def vote(self, request, pk=None):
@@ -111,14 +125,16 @@ class ReviewViewSet(viewsets.GenericViewSet):
         review = services.review_unvote(review=self.get_object(), user=request.user)
         return Response(ReviewSerializer(review).data)
 
-    @extend_schema(tags=TAG, summary="My reviews, any status")
+    @extend_schema(tags=TAG, summary="My reviews, any status", responses={200: ReviewSerializer(many=True)})
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
     def mine(self, request):
         qs = Review.objects.filter(user=request.user).select_related("user").order_by("-created_at", "-id")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ReviewSerializer(page, many=True).data)
 
-    @extend_schema(tags=TAG, summary="The moderation queue, oldest first (moderator)")
+    @extend_schema(
+        tags=TAG, summary="The moderation queue, oldest first (moderator)", responses={200: ReviewSerializer(many=True)}
+    )
     @action(detail=False, methods=["get"], permission_classes=[IsModerator])
     def pending(self, request):
         qs = Review.objects.filter(status=ReviewStatus.PENDING).select_related("user").order_by("created_at", "id")

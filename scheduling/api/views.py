@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.response import Response
@@ -12,6 +12,7 @@ from scheduling.models import Session
 from scheduling.services import session_create, session_update
 
 TAG = ["sessions"]
+CONFLICT = OpenApiResponse(description="the hall is busy then (session_overlap), or the session is closed or sold")
 
 
 @extend_schema_view(
@@ -21,19 +22,19 @@ TAG = ["sessions"]
         tags=TAG,
         summary="Schedule a session (manager; overlap, sales window, prices checked)",
         request=SessionWriteSerializer,
-        responses={201: SessionSerializer},
+        responses={201: SessionSerializer, 409: CONFLICT},
     ),
     update=extend_schema(
         tags=TAG,
         summary="Replace a session (manager)",
         request=SessionWriteSerializer,
-        responses={200: SessionSerializer},
+        responses={200: SessionSerializer, 409: CONFLICT},
     ),
     partial_update=extend_schema(
         tags=TAG,
         summary="Change a session (manager)",
         request=SessionWriteSerializer,
-        responses={200: SessionSerializer},
+        responses={200: SessionSerializer, 409: CONFLICT},
     ),
 )
 class SessionViewSet(

@@ -1,4 +1,5 @@
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from venues.layout import DERIVED_FIELDS
 from venues.models import Cinema, Hall
@@ -6,7 +7,9 @@ from venues.models import Cinema, Hall
 
 class CinemaSerializer(serializers.ModelSerializer):
     amenities = serializers.ListField(child=serializers.CharField(), read_only=True)
-    slug = serializers.SlugField(max_length=220, required=False)
+    slug = serializers.SlugField(
+        max_length=220, required=False, validators=[UniqueValidator(queryset=Cinema.objects.all())]
+    )
 
     class Meta:
         model = Cinema

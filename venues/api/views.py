@@ -1,5 +1,5 @@
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from catalog.services import unique_slug
 from cinema.api.cache import PublicCacheMixin
 from cinema.api.permissions import IsManagerOrReadOnly, is_manager
+from cinema.api.schema import DeactivatedSerializer
 from cinema.db import delete_or_deactivate
 from venues.api.serializers import CinemaSerializer, HallSerializer, NearbyCinemaSerializer, NearbyQuerySerializer
 from venues.geo import bounding_box, haversine_km
@@ -41,7 +42,11 @@ class CinemaFilter(django_filters.FilterSet):
     create=extend_schema(tags=TAG, summary="Add a cinema (manager)"),
     update=extend_schema(tags=TAG, summary="Replace a cinema (manager)"),
     partial_update=extend_schema(tags=TAG, summary="Change a cinema (manager)"),
-    destroy=extend_schema(tags=TAG, summary="Delete a cinema, or deactivate it when it has halls (manager)"),
+    destroy=extend_schema(
+        tags=TAG,
+        summary="Delete a cinema, or deactivate it when it has halls (manager)",
+        responses={204: None, 200: DeactivatedSerializer},
+    ),
 )
 class CinemaViewSet(PublicCacheMixin, viewsets.ModelViewSet):
     serializer_class = CinemaSerializer
@@ -103,7 +108,7 @@ class CinemaViewSet(PublicCacheMixin, viewsets.ModelViewSet):
         tags=TAG,
         summary="Add a hall with its layout (manager)",
         request=HallSerializer,
-        responses={201: HallSerializer},
+        responses={201: HallSerializer, 409: OpenApiResponse(description="hall number taken in this cinema")},
     )
     @halls.mapping.post
     def add_hall(self, request, pk=None):
