@@ -7,7 +7,6 @@ from booking.models import BookingStatus, PaymentMethod, TicketStatus
 from cinema.api.fields import CalendarDateField, LocalDateTimeField
 from venues.models import SeatCategory
 
-
 # The bounds of a hold request, declared once for the fields and the fast path below.
 _SEAT_NUMBER_MAX = 10_000
 _ID_MAX = 2**62
