@@ -10,10 +10,15 @@ from cinema.api.fields import CalendarDateField, LocalDateTimeField
 from scheduling.api.serializers import SessionSerializer
 from venues.models import SeatCategory
 
+# The bounds of a hold request, declared once for the fields and the fast path below.
+_SEAT_NUMBER_MAX = 10_000
+_ID_MAX = 2**62
+_SEATS_PER_REQUEST_MAX = 100
+
 
 class SeatRefSerializer(serializers.Serializer):
-    row = serializers.IntegerField(min_value=1, max_value=10_000)
-    seat = serializers.IntegerField(min_value=1, max_value=10_000)
+    row = serializers.IntegerField(min_value=1, max_value=_SEAT_NUMBER_MAX)
+    seat = serializers.IntegerField(min_value=1, max_value=_SEAT_NUMBER_MAX)
 
 
 class HoldSeatSerializer(SeatRefSerializer):
@@ -29,34 +34,30 @@ class HoldSeatSerializer(SeatRefSerializer):
 # errors are DRF's; a test checks that both paths give the same result.
 
 
-def _plain_int(value, field: serializers.IntegerField) -> bool:
-    """An int (not a bool, not a string) within the declared field's bounds."""
-    return type(value) is int and field.min_value <= value <= field.max_value
+def _plain_int(value, maximum: int) -> bool:
+    """An int (not a bool, not a string) from 1 to ``maximum``."""
+    return type(value) is int and 1 <= value <= maximum
 
 
 class HoldRequestSerializer(serializers.Serializer):
-    session = serializers.IntegerField(min_value=1, max_value=2**62)
-    seats = HoldSeatSerializer(many=True, allow_empty=False, max_length=100)
+    session = serializers.IntegerField(min_value=1, max_value=_ID_MAX)
+    seats = HoldSeatSerializer(many=True, allow_empty=False, max_length=_SEATS_PER_REQUEST_MAX)
     promo_code = serializers.CharField(
         max_length=32, required=False, allow_blank=True, help_text="case-insensitive; 400 promo_invalid says why not"
     )
 
     def run_validation(self, data=serializers.empty):
-        fields, seat_fields = (
-            type(self)._declared_fields,
-            SeatRefSerializer._declared_fields,
-        )  # the declarations, not copies
         if (
             type(data) is dict
             and data.keys() == {"session", "seats"}
-            and _plain_int(data["session"], fields["session"])
+            and _plain_int(data["session"], _ID_MAX)
             and type(data["seats"]) is list
-            and 1 <= len(data["seats"]) <= fields["seats"].max_length
+            and 1 <= len(data["seats"]) <= _SEATS_PER_REQUEST_MAX
             and all(
                 type(seat) is dict
                 and seat.keys() == {"row", "seat"}
-                and _plain_int(seat["row"], seat_fields["row"])
-                and _plain_int(seat["seat"], seat_fields["seat"])
+                and _plain_int(seat["row"], _SEAT_NUMBER_MAX)
+                and _plain_int(seat["seat"], _SEAT_NUMBER_MAX)
                 for seat in data["seats"]
             )
         ):
