@@ -202,3 +202,12 @@ def session(movie, hall):
     return session_create(
         movie=movie, hall=hall, starts_at=timezone.now() + timedelta(days=1), base_price=Decimal("400")
     )
+
+
+@pytest.fixture
+def jobs_held(monkeypatch):
+    """Jobs queued after a commit are collected here instead of run in-process
+    (a test that measures a request alone, without the work it queues)."""
+    held = []
+    monkeypatch.setattr("cinema.jobs._send", lambda task, args, kwargs: held.append((task.name, args, kwargs)))
+    return held

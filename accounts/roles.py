@@ -24,6 +24,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "booking.ticket": ("view", "change", "check_in"),
         "booking.payment": ("view",),
         "accounts.user": ("view",),
+        # The outbox is written by the services; managers read it and send again.
+        "notifications.message": ("view", "resend_message"),
     },
     Role.MODERATOR: {
         "reviews.review": ("view", "change", "moderate"),
@@ -47,8 +49,15 @@ def sync_groups(apps=None) -> None:
 
     # Permissions are normally created after the whole migrate run; the groups
     # need them now. Historical app configs have no models module, hence the flag.
-    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts"):
-        app_config = apps.get_app_config(label)
+    # An app migrated later than the groups are first made is left out then, and
+    # its own migration calls this again.
+    present = set()
+    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts", "notifications"):
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        present.add(label)
         if getattr(app_config, "models_module", None) is None:
             app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
@@ -61,5 +70,7 @@ def sync_groups(apps=None) -> None:
         for model_label, actions in model_actions.items():
             for action in actions:
                 app_label, codename = _codename(model_label, action)
+                if app_label not in present:
+                    continue
                 wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)

@@ -75,6 +75,14 @@ logger = logging.getLogger("booking")
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+def notifications():
+    """The customer's messages (``notifications.services``): that app reads
+    bookings to write them, so it is imported when called, not at import time."""
+    from notifications import services
+
+    return services
+
+
 def _code(length: int) -> str:
     """``length`` letters of ``_ALPHABET``, from one read of the system's
     random source (``secrets.choice`` reads it once per letter)."""
@@ -497,6 +505,7 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
                 ],
                 later=True,
             )
+            notifications().notify_booking_paid(booking=booking)
             commit_with_batch()
         payment_written()
         paid = {
@@ -610,7 +619,8 @@ def ticket_cancel(*, ticket: Ticket, by: User) -> Ticket:
                     f"Paid tickets can be refunded until {settings.REFUND_CUTOFF_MINUTES} minutes before the start.",
                     extra={"refund_deadline": cutoff.isoformat()},
                 )
-            _refund_paid_tickets(booking=booking, tickets=[ticket], now=now, reason="cancelled by customer")
+            refunded = _refund_paid_tickets(booking=booking, tickets=[ticket], now=now, reason="cancelled by customer")
+            notifications().notify_tickets_refunded(booking=booking, tickets=[ticket], amount=refunded)
         else:
             raise TicketNotUsable(
                 f"A {ticket.get_status_display().lower()} ticket cannot be cancelled.", extra={"status": ticket.status}
@@ -654,7 +664,11 @@ def session_cancel(*, session: Session, by: User | None, reason: str = "") -> Se
         bookings = Booking.objects.select_for_update().filter(session=session).order_by("pk")
         for booking in bookings:
             paid = list(booking.tickets.select_for_update().filter(status=TicketStatus.PAID).order_by("pk"))
-            refunded_amount += _refund_paid_tickets(booking=booking, tickets=paid, now=now, reason="session cancelled")
+            refunded = _refund_paid_tickets(booking=booking, tickets=paid, now=now, reason="session cancelled")
+            if paid:
+                notify = notifications().notify_session_cancelled
+                notify(session=session, booking=booking, tickets=paid, amount=refunded)
+            refunded_amount += refunded
             refunded_tickets += len(paid)
             _settle_booking_status(booking, now)
     logger.info(

@@ -154,3 +154,13 @@ class LoginAccountThrottle(AtomicRateThrottle):
         if not isinstance(email, str) or not email.strip():
             return None
         return email.strip().lower()[:254]
+
+
+class PasswordResetIPThrottle(LoginIPThrottle):
+    scope = "password_reset_ip"
+
+
+class PasswordResetEmailThrottle(LoginAccountThrottle):
+    """Per address asked for, whether or not it has an account (the answer does not tell)."""
+
+    scope = "password_reset_email"
