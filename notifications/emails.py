@@ -45,7 +45,7 @@ def _money(amount, currency: str) -> str:
 def _local(moment, tz) -> str:
     """Date and time as the cinema's clock shows them, in the active language."""
     local = moment.astimezone(tz)
-    return formats.date_format(local, "DATETIME_FORMAT")
+    return f"{formats.date_format(local, 'DATE_FORMAT')}, {local:%H:%M}"
 
 
 def _session_context(session) -> dict:
