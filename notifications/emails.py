@@ -179,7 +179,7 @@ def _reminder(message: Message) -> Content:
         "seats": _seats(tickets),
         "tickets_url": f"{settings.SITE_URL}/tickets/",
     }
-    return Content(_("Today: %(film)s at %(starts)s") % context, context)
+    return Content(_("Reminder: %(film)s, %(starts)s") % context, context)
 
 
 def _uid(user) -> str:

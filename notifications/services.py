@@ -18,6 +18,8 @@ its texts); the apps below import it inside the function that calls it.
 
 import logging
 import smtplib
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -70,6 +72,20 @@ def _new_message_id(kind: str) -> str:
     return make_msgid(idstring=kind.replace("_", "-"), domain=urlsplit(settings.SITE_URL).hostname or "cinema.local")
 
 
+_silence = threading.local()
+
+
+@contextmanager
+def messages_off():
+    """Nobody is told about what happens inside (demo data, imports): no message is recorded."""
+    previous = getattr(_silence, "on", False)
+    _silence.on = True
+    try:
+        yield
+    finally:
+        _silence.on = previous
+
+
 def message_record(*, kind: str, about: str, user_id: int, context: dict | None = None) -> str:
     """Record the message ``kind`` about ``about`` (e.g. ``booking-12``) for a
     user, once, in the current transaction; queue its send after the commit.
@@ -77,6 +93,8 @@ def message_record(*, kind: str, about: str, user_id: int, context: dict | None 
     from notifications import tasks
 
     key = f"{kind}:{about}:user-{user_id}"
+    if getattr(_silence, "on", False):
+        return key
     connection = connections[DEFAULT_DB_ALIAS]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     context_value = Message._meta.get_field("context").get_db_prep_save(context or {}, connection)

@@ -139,7 +139,7 @@ def test_reminder_goes_once_to_paid_bookings_starting_soon(customer, other_custo
         assert reminders_queue(now=session.starts_at - timedelta(hours=4)) == 0
         assert reminders_queue(now=soon) == 1
         reminders_queue(now=soon + timedelta(minutes=5))  # beat runs again: the key is taken
-    reminders = [e for e in mail.outbox if e.subject.startswith("Сегодня")]
+    reminders = [e for e in mail.outbox if e.subject.startswith("Напоминание: Сталкер")]
     assert len(reminders) == 1 and reminders[0].to == ["customer@example.com"]
     assert Message.objects.filter(kind=MessageKind.REMINDER).count() == 1
 

@@ -25,6 +25,7 @@ from booking.services import booking_pay, holds_expire, ticket_cancel, ticket_ch
 from booking.tokens import make_ticket_token
 from catalog.models import AgeRating, Genre, Movie
 from catalog.services import TRANSLIT
+from notifications.services import messages_off
 from reviews.models import Review, ReviewVote
 from reviews.services import review_create, review_moderate, review_vote
 from scheduling.models import Session
@@ -400,6 +401,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo data present; nothing to do.")
             return
         logging.getLogger("booking").setLevel(logging.WARNING)  # one summary line, not one per hold
+        with messages_off():  # demo customers are not e-mailed about demo tickets and reviews
+            self._seed(password, reset, days, seed, scale)
+
+    def _seed(self, password, reset, days, seed, scale):
         self.rng = random.Random(seed)
         if reset:
             self._reset()
