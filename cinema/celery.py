@@ -10,12 +10,14 @@ PROMETHEUS_MULTIPROC_DIR, as gunicorn's workers do, and the main process adds
 them up.
 """
 
+import glob
 import os
-import shutil
 
 from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinema.settings")
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # counters are files there from the first import on
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 app = Celery("cinema")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -36,8 +38,10 @@ def _serve_worker_metrics(**kwargs) -> None:
     if directory:
         from prometheus_client import multiprocess
 
-        shutil.rmtree(directory, ignore_errors=True)  # counters of a previous run are stale
-        os.makedirs(directory, exist_ok=True)
+        # Counters of processes of an earlier run (a restarted container) are stale.
+        for path in glob.glob(os.path.join(directory, "*.db")):
+            if not path.endswith(f"_{os.getpid()}.db"):
+                os.remove(path)
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     start_http_server(port, registry=registry) if registry else start_http_server(port)

@@ -183,12 +183,13 @@ def reminders_queue(*, now=None) -> int:
     """Record a reminder for every paid booking starting within
     REMINDER_HOURS_BEFORE hours (once per booking: the key is the booking)."""
     from booking.models import Booking, BookingStatus
+    from scheduling.models import SessionStatus
 
     now = now or timezone.now()
     due = (
         Booking.objects.filter(
             status=BookingStatus.PAID,
-            session__status__in=["scheduled", "on_sale", "sales_closed"],
+            session__status__in=[SessionStatus.SCHEDULED, SessionStatus.ON_SALE, SessionStatus.SOLD_OUT],
             session__starts_at__gt=now,
             session__starts_at__lte=now + timedelta(hours=settings.REMINDER_HOURS_BEFORE),
         )
@@ -236,11 +237,13 @@ def message_claim(*, key: str, now=None) -> Message | None:
 
 
 def _permanent(exc: Exception) -> bool:
-    """The server refused for good (5xx for the sender or every recipient)."""
+    """The server refused this message for good: 5xx for the address, or for
+    the message itself. (A refused login or sender is the configuration's
+    fault: retried, so the messages go once it is fixed.)"""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPServerDisconnected)
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
     return False
 
 

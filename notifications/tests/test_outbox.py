@@ -175,3 +175,10 @@ def test_counters_are_in_metrics(customer, committed):
     body = client_for().get("/metrics").content.decode()
     assert 'cinema_messages_sent_total{kind="password_reset"}' in body
     assert 'cinema_tasks_total{outcome="succeeded",task="notifications.send"}' in body
+
+
+def test_a_refused_login_is_retried_not_given_up(customer, committed, flaky):
+    flaky(1, smtplib.SMTPAuthenticationError(535, b"Authentication credentials invalid"))
+    record(customer, committed)
+    message = Message.objects.get()
+    assert message.status == MessageStatus.SENT and message.attempts == 2
