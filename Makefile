@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= demo12345
 
-.PHONY: run test stack-test bench venv deps dev-deps migrate seed lint clean
+.PHONY: run test stack-test fuzz bench venv deps dev-deps migrate seed lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ test: dev-deps
 # server, on loopback (needs the services and root for apt).
 stack-test: dev-deps
 	bash deploy/stack_test.sh
+
+# schemathesis over the whole OpenAPI schema against gunicorn on PostgreSQL with the
+# demo data, as a manager and as a customer: fails on any server error (a few minutes).
+fuzz: dev-deps
+	bash deploy/schemathesis.sh
 
 # Load test on this machine: gunicorn + PostgreSQL + Redis, driven by wrk (loopback, bounded).
 bench: deps

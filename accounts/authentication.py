@@ -4,26 +4,31 @@ Every authenticated request loads its user; simplejwt does it through the ORM,
 whose compile cost more than the query. Its checks are unchanged: the user
 exists and is active (a deactivated account is refused at once, not when its
 access token lapses), and, if enabled, the password has not changed since the
-token was issued.
+token was issued. One more of ours: a token issued before the user's password
+last changed is refused (``password_changed_at`` against the token's ``iat``,
+read with the user: no query of its own).
 
 Holds and payments authenticate with ``TokenUserJWTAuthentication``:
 the token is checked, and the service makes the account checks itself
-(``ACCOUNT_ACTIVE_SQL``, ``check_account``) in the statement that takes its
+(``ACCOUNT_STATE_SQL``, ``check_account``) in the statement that takes its
 first lock, inside its transaction — one round trip fewer on the booking path.
 """
 
 import functools
 import time
+from datetime import datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts.errors import AccountNotFound, AccountUnusable
+from accounts.errors import AccountNotFound, AccountUnusable, PasswordChanged
 from accounts.models import User
 from cinema.db import columns, load
 
@@ -67,6 +72,28 @@ class JWTAuthentication(SimpleJWTAuthentication):
         super().__init__(*args, **kwargs)
         self.user_model = _USERS  # simplejwt's get_user (and its checks) reads the user through this
 
+    def get_user(self, validated_token):
+        user = super().get_user(validated_token)
+        if not issued_since_password_change(validated_token, user.password_changed_at):
+            raise AuthenticationFailed({"detail": PasswordChanged.default_message, "code": PasswordChanged.code})
+        return user
+
+
+def token_issued_at(token) -> datetime | None:
+    """When a validated simplejwt token was issued (its ``iat``), if it says."""
+    issued = token.get("iat")
+    return datetime_from_epoch(issued) if isinstance(issued, int | float) else None
+
+
+def issued_since_password_change(token, password_changed_at: datetime | None) -> bool:
+    """Whether ``token`` was issued at or after the last password change. Both
+    are whole seconds (``iat`` is, ``user_set_password`` truncates): a token
+    issued in the second of the change counts as issued after it."""
+    if password_changed_at is None:
+        return True
+    issued = token_issued_at(token)
+    return issued is not None and issued >= password_changed_at
+
 
 class _Users:
     """What simplejwt's ``get_user`` asks of the user model, ``objects.get`` and
@@ -94,16 +121,28 @@ _USERS = _Users()
 
 
 # The account as a service checks it: a column its first statement selects
-# (params: the user id); NULL when there is no such user.
-ACCOUNT_ACTIVE_SQL = f"(SELECT is_active FROM {User._meta.db_table} WHERE id = %s)"
+# (params: ``account_params(user)``). NULL when there is no such user, else
+# 0 inactive, 2 the password changed after the user's token was issued, 1 usable.
+ACCOUNT_STATE_SQL = f"""(SELECT CASE WHEN NOT is_active THEN 0 WHEN password_changed_at > %s THEN 2 ELSE 1 END
+    FROM {User._meta.db_table} WHERE id = %s)"""
 
 
-def check_account(active) -> None:
-    """simplejwt's checks of the user, on the value ``ACCOUNT_ACTIVE_SQL`` gave."""
-    if active is None:
+def account_params(user) -> list:
+    """The params of ``ACCOUNT_STATE_SQL`` for ``user``: a token's user (whose
+    token's issue time is compared) or a loaded ``User`` (already checked)."""
+    token = getattr(user, "token", None)  # simplejwt's TokenUser carries its token
+    issued = None if token is None else token_issued_at(token)
+    return [connection.ops.adapt_datetimefield_value(issued), user.pk]
+
+
+def check_account(state) -> None:
+    """simplejwt's checks of the user, and ours, on the value ``ACCOUNT_STATE_SQL`` gave."""
+    if state is None:
         raise AccountNotFound()
-    if not active:
+    if state == 0:
         raise AccountUnusable()
+    if state == 2:
+        raise PasswordChanged()
 
 
 class TokenUserJWTAuthentication(JWTAuthentication, JWTStatelessUserAuthentication):

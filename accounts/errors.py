@@ -15,3 +15,11 @@ class AccountUnusable(ApplicationError):
 class AccountNotFound(AccountUnusable):
     code = "user_not_found"
     default_message = "User not found"
+
+
+class PasswordChanged(AccountUnusable):
+    """The token was issued before the account's password last changed: every
+    session ended then (simplejwt's own code and message for it)."""
+
+    code = "password_changed"
+    default_message = "The user's password has been changed."

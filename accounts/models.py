@@ -2,10 +2,14 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from accounts.identity import canonical_email, validate_registrable_email
 
 
 class Role(models.TextChoices):
@@ -24,13 +28,14 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        return self.get(email=canonical_email(email))
 
     def create_user(self, email, password=None, **fields):
         """Low-level constructor; product code goes through ``accounts.services``."""
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        validate_registrable_email(email)
+        user = self.model(email=canonical_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -38,6 +43,11 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email, password=None, **fields):
         fields.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
+
+
+def validate_not_in_future(value) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(gettext("This date is in the future."), code="future_date")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -56,11 +66,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     PREFERENCE_FIELDS = ("preferred_language", "preferred_cinema", "marketing_opt_in")
 
-    email = models.EmailField(_("e-mail"), max_length=254)
+    # Stored canonical (accounts.identity), unique exactly as stored.
+    email = models.EmailField(_("e-mail"), max_length=254, validators=[validate_registrable_email])
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_not_in_future])
     avatar_url = models.URLField(_("avatar URL"), max_length=500, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CUSTOMER)
     is_active = models.BooleanField(_("active"), default=True)
@@ -86,6 +97,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     tickets_purchased = models.PositiveIntegerField(_("tickets purchased"), default=0)
     reviews_written = models.PositiveIntegerField(_("reviews written"), default=0)
     last_login_ip = models.GenericIPAddressField(_("last login IP"), null=True, blank=True)
+    # Whole seconds, as a token's ``iat``: tokens issued before it are refused.
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -100,7 +113,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(fields=["email"], name="user_email_unique"),
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="user_email_lowercase"),
             models.CheckConstraint(condition=models.Q(total_spent__gte=0), name="user_total_spent_gte_0"),
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
         ]

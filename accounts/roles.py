@@ -74,3 +74,39 @@ def sync_groups(apps=None) -> None:
                     continue
                 wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
+
+
+# The ladder that says who may hand out which role. An admin is a superuser.
+ROLE_RANK = {Role.CUSTOMER: 0, Role.MODERATOR: 1, Role.MANAGER: 2, Role.ADMIN: 3}
+
+
+def role_permissions(role: str) -> set[str]:
+    """The permissions a role's group carries, as ``app_label.codename``."""
+    return {
+        ".".join(_codename(label, action))
+        for label, actions in ROLE_PERMISSIONS.get(role, {}).items()
+        for action in actions
+    }
+
+
+def _outranks(actor, role: str) -> bool:
+    """A non-superuser holds every permission of ``role`` and stands strictly above it."""
+    return ROLE_RANK[role] < ROLE_RANK.get(actor.role, 0) and role_permissions(role) <= actor.get_all_permissions()
+
+
+def may_grant_role(actor, role: str) -> bool:
+    """Nobody grants a role above their own or equal to it; only a superuser makes admins
+    (an admin is a superuser), and a role's permissions must all be the actor's own."""
+    if actor.is_superuser:
+        return True
+    return actor.is_active and actor.is_staff and role != Role.ADMIN and _outranks(actor, role)
+
+
+def may_manage_user(actor, user) -> bool:
+    """Whether ``actor`` may change or delete ``user`` at all: only a superuser touches a
+    superuser or an admin; others only users whose role they could have granted."""
+    if actor.is_superuser:
+        return True
+    if user.is_superuser or user.role == Role.ADMIN:
+        return False
+    return actor.is_active and actor.is_staff and _outranks(actor, user.role)

@@ -1,4 +1,4 @@
-"""Writes about users: registration, roles, staff accounts, password reset, e-mail verification."""
+"""Writes about users: registration, roles, staff accounts, passwords, password reset, e-mail verification."""
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
@@ -6,18 +6,27 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts.identity import canonical_email, validate_registrable_email
 from accounts.models import Role, User
-from accounts.roles import GROUP_NAMES, sync_groups
+from accounts.roles import GROUP_NAMES, may_grant_role, may_manage_user, sync_groups
 from accounts.tokens import check_email_token, user_from_uid
-from cinema.errors import Conflict, ValidationFailed
+from cinema.errors import Conflict, PermissionDenied, ValidationFailed
 
 
-def user_set_role(*, user: User, role: str) -> User:
-    """Set the role and keep is_staff, is_superuser and group membership in step."""
+def user_set_role(*, user: User, role: str, by: User | None) -> User:
+    """Set the role and keep is_staff, is_superuser and group membership in step.
+
+    ``by`` is the person asking; ``None`` only for the operator's own tools
+    (``manage.py`` commands, the demo seed). A person needs the right to change
+    users, may touch a superuser or an admin only as a superuser, and may grant
+    only a role below their own (``accounts.roles``)."""
     if role not in Role.values:
         raise ValidationFailed(f"Unknown role {role!r}.", fields={"role": [f"Choose one of {', '.join(Role.values)}."]})
     with transaction.atomic():
+        if by is not None:
+            _check_may_set_role(by=by, user=user, role=role)
         user.role = role
         user.is_staff = role != Role.CUSTOMER
         user.is_superuser = role == Role.ADMIN
@@ -33,26 +42,49 @@ def user_set_role(*, user: User, role: str) -> User:
     return user
 
 
-def _validate_password(password: str, user: User) -> None:
+def _check_may_set_role(*, by: User, user: User, role: str) -> None:
+    # The stored row, locked: what the user is now, not what a form has put on the instance.
+    stored = User.objects.select_for_update().filter(pk=user.pk).first() if user.pk else None
+    if not by.has_perm("accounts.change_user"):
+        raise PermissionDenied("You may not change users.")
+    if stored is not None and not may_manage_user(by, stored):
+        raise PermissionDenied("Only a superuser may change a superuser or an administrator.", code="role_forbidden")
+    if not may_grant_role(by, role):
+        raise PermissionDenied(f"You may not grant the role {role!r}.", code="role_forbidden")
+
+
+def _validate(validate, value, field: str, *args) -> None:
     try:
-        password_validation.validate_password(password, user)
+        validate(value, *args)
     except ValidationError as exc:
-        raise ValidationFailed(exc.messages[0], fields={"password": exc.messages}) from exc
+        raise ValidationFailed(exc.messages[0], fields={field: exc.messages}) from exc
+
+
+def _validate_password(password: str, user: User, field: str = "password") -> None:
+    _validate(password_validation.validate_password, password, field, user)
 
 
 def user_create(
-    *, email: str, password: str, role: str = Role.CUSTOMER, validate_password: bool = True, **fields
+    *,
+    email: str,
+    password: str,
+    role: str = Role.CUSTOMER,
+    by: User | None = None,
+    validate_password: bool = True,
+    **fields,
 ) -> User:
-    """Create a user with a role; e-mail is unique case-insensitively (409 otherwise)."""
-    email = User.objects.normalize_email(email.strip()).lower()
-    user = User(email=email, **fields)
+    """Create a user with a role (granted by ``by``, see ``user_set_role``). The address
+    is stored canonical (``accounts.identity``) and must be ASCII then (400); one already
+    taken in any spelling is 409."""
+    _validate(validate_registrable_email, email, "email")
+    user = User(email=canonical_email(email), **fields)
     if validate_password:
         _validate_password(password, user)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
-            user_set_role(user=user, role=role)
+            user_set_role(user=user, role=role, by=by)
     except IntegrityError as exc:
         raise Conflict("A user with this e-mail already exists.", code="email_taken") from exc
     return user
@@ -63,9 +95,27 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
         raise ValidationFailed(
             "The current password is wrong.", fields={"old_password": ["The current password is wrong."]}
         )
-    _validate_password(new_password, user)
-    user.set_password(new_password)
-    user.save(update_fields=["password", "updated_at"])
+    return user_set_password(user=user, new_password=new_password)
+
+
+def user_set_password(*, user: User, new_password: str | None) -> User:
+    """Set a new password (``None``: none usable) and end every session of the
+    user: each outstanding refresh token is blacklisted, and access tokens
+    issued before now are refused (``password_changed_at`` against the token's
+    ``iat``, both in whole seconds: a token issued later in the same second
+    still works)."""
+    if new_password is not None:
+        _validate_password(new_password, user, "new_password")
+    now = timezone.now().replace(microsecond=0)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_changed_at = now
+        user.save(update_fields=["password", "password_changed_at", "updated_at"])
+        live = OutstandingToken.objects.filter(user=user, expires_at__gt=now, blacklistedtoken__isnull=True)
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token_id=token_id) for token_id in live.values_list("id", flat=True)],
+            ignore_conflicts=True,
+        )
     return user
 
 
@@ -90,7 +140,7 @@ def user_register(*, email: str, password: str, **fields) -> User:
 
 def password_reset_request(*, email: str) -> None:
     """E-mail a reset link if an active account has this address; say nothing either way."""
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    user = User.objects.filter(email=canonical_email(email), is_active=True).first()
     if user is None:
         return
     with transaction.atomic():
@@ -128,17 +178,3 @@ def email_verification_resend(*, user: User) -> None:
     with transaction.atomic():
         _notifications().notify_email_verification(user=user)
 
-
-def user_set_password(*, user: User, new_password: str) -> User:
-    """Validate and set a new password, and revoke every refresh token of the user."""
-    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-
-    _validate_password(new_password, user)
-    user.set_password(new_password)
-    with transaction.atomic():
-        user.save(update_fields=["password", "updated_at"])
-        outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
-        BlacklistedToken.objects.bulk_create(
-            [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
-        )
-    return user

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.models import Booking, Payment, Ticket
 from booking.selectors import seat_map
 from booking.services import session_cancel, ticket_cancel
-from cinema.admin_utils import run_action
+from cinema.admin_utils import ModelAdmin, run_action
 from scheduling.admin import SessionAdmin
 from scheduling.models import Session
 
@@ -24,7 +24,7 @@ MONEY_AND_AUDIT = (
 )
 
 
-class ReadOnlyMoneyAdmin(admin.ModelAdmin):
+class ReadOnlyMoneyAdmin(ModelAdmin):
     """Bookings, tickets and payments change only through the booking services."""
 
     def has_add_permission(self, request):

@@ -22,7 +22,7 @@ same as if they were sent one by one.
 """
 
 import functools
-import hashlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -34,8 +34,9 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from accounts.authentication import ACCOUNT_ACTIVE_SQL, check_account
+from accounts.authentication import ACCOUNT_STATE_SQL, account_params, check_account
 from accounts.models import User
 from booking import metrics, tokens
 from booking.errors import (
@@ -111,10 +112,10 @@ _SESSION_NAMES = ["id", *(Session._meta.get_field(name).attname for name in _SES
 
 def _lock_sql(clause: str, session_id: str = "%s", *, account: bool = False) -> str:
     """The session lock; with ``account``, the buyer's account state as a last
-    column (its param, the user id, comes before the session's)."""
+    column (its params, ``account_params``, come before the session's)."""
     return f"""
         SELECT {columns(Session, _SESSION_NAMES, "s")},
-               h.name, h.updated_at, c.id, c.name, c.timezone, m.title{", " + ACCOUNT_ACTIVE_SQL if account else ""}
+               h.name, h.updated_at, c.id, c.name, c.timezone, m.title{", " + ACCOUNT_STATE_SQL if account else ""}
         FROM scheduling_session s
         JOIN venues_hall h ON h.id = s.hall_id
         JOIN venues_cinema c ON c.id = h.cinema_id
@@ -180,7 +181,7 @@ def ticket_hold(*, user: User, session_id: int, seats: list[tuple[int, int]]) ->
     """Hold every requested seat of one session for BOOKING_HOLD_MINUTES, or none.
 
     ``user`` is the buyer: a ``User``, or the token user of a request (only
-    its id is used; the account is checked here, ``AccountUnusable``, 401).
+    its id and token are used; the account is checked here, ``AccountUnusable``, 401).
     Raises ``SeatUnavailable`` (409) naming every requested seat that is
     not free, ``SalesClosed`` (409) when the session is not on sale, and
     ``ValidationFailed`` (400) for unknown, blocked or duplicate seats.
@@ -234,7 +235,7 @@ def _hold(user: User, session_id: int, seats: list[tuple[int, int]], now) -> tup
     # its seat at once and is retired before the seat is taken.
     with connection.cursor() as c_session, connection.cursor() as c_seats:
         with pipeline():
-            c_session.execute(_session_lock_sql(account=True), [user.pk, session_id])
+            c_session.execute(_session_lock_sql(account=True), [*account_params(user), session_id])
             c_seats.execute(
                 _occupying_sql(connection.vendor, len(seats)),
                 [session_id, *LIVE_STATUSES, *(n for seat in seats for n in seat)],
@@ -334,8 +335,19 @@ class PaymentOutcome:
 
 
 def _fingerprint(booking_id: int, method: str, card_number: str) -> str:
-    raw = f"{booking_id}|{method}|{card_number[-4:] if card_number else ''}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+    """What a payment request asked for, the whole of it, as a keyed hash.
+
+    The same Idempotency-Key with any other request (another card, even one
+    with the same last four digits) is refused, not answered with the first
+    outcome. A keyed hash (HMAC on SECRET_KEY), not a plain one: a card number
+    has too few unknown digits to survive a plain hash being read from the
+    database, and the number itself is never stored."""
+    request = json.dumps(
+        {"booking": booking_id, "payment_method": method, "card_number": card_number},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return salted_hmac("booking.payment-request", request, algorithm="sha256").hexdigest()
 
 
 def _replay(payment: Payment) -> PaymentOutcome:
@@ -425,7 +437,7 @@ def _pay(user, booking_key, session_key, idempotency_key, method, card_number) -
         # booking lock (a request with the same key that held it is seen).
         with connection.cursor() as c_session, connection.cursor() as c_booking, connection.cursor() as c_tickets:
             with pipeline():
-                c_session.execute(sql["session"], [user.pk, *(booking_key if by_ticket else session_key)])
+                c_session.execute(sql["session"], [*account_params(user), *(booking_key if by_ticket else session_key)])
                 c_booking.execute(sql["booking"], [*booking_key, user.pk])
                 c_tickets.execute(sql["tickets"], [user.pk, idempotency_key, PaymentKind.CHARGE, *booking_key, user.pk])
             session_row, row, ticket_rows = c_session.fetchone(), c_booking.fetchone(), c_tickets.fetchall()

@@ -1,17 +1,18 @@
 from django.contrib import admin
 
 from catalog.models import Genre, Movie
+from cinema.admin_utils import ModelAdmin
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(ModelAdmin):
     list_display = ("name", "name_ru", "slug")
     search_fields = ("name", "name_ru", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Movie)
-class MovieAdmin(admin.ModelAdmin):
+class MovieAdmin(ModelAdmin):
     list_display = (
         "title",
         "release_date",

@@ -5,13 +5,21 @@ per request (body sizes, charsets, transports, latency twice…): 6 % of the
 CPU of a hold or a payment. ``RequestMetricsMiddleware`` keeps the ones that
 are read (``deploy/grafana``, ``deploy/prometheus/alerts.yml``) under
 django-prometheus's names and labels, times the request once, and looks each
-labelled series up once per process. django-prometheus still serves
-``/metrics`` and counts the database's connections and statements.
+labelled series up once per process. django-prometheus renders ``/metrics``
+(behind ``metrics``, which decides who may read it) and counts the database's
+connections and statements.
 """
 
+import hmac
+import ipaddress
 import time
 
+from django.conf import settings
+from django.http import HttpResponseForbidden
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django_prometheus.conf import PROMETHEUS_LATENCY_BUCKETS
+from django_prometheus.exports import ExportToDjangoView
 from prometheus_client import Counter, Histogram
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
@@ -79,3 +87,31 @@ class RequestMetricsMiddleware:
         """An exception a view did not handle (answered 500, and counted above)."""
         exceptions_by_type.labels(type(exception).__name__).inc()
         exceptions_by_view.labels(_view_name(request)).inc()
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return ip.is_loopback or bool(getattr(ip, "ipv4_mapped", None) and ip.ipv4_mapped.is_loopback)
+
+
+def metrics_allowed(request) -> bool:
+    """With ``METRICS_TOKEN`` set: only ``Authorization: Bearer <token>``, from
+    anywhere. Without it: only a client on this machine — the socket's address
+    (``REMOTE_ADDR``), never a header a client can write."""
+    token = settings.METRICS_TOKEN
+    if token:
+        scheme, _, given = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+    return _is_loopback(request.META.get("REMOTE_ADDR"))
+
+
+@require_GET
+@never_cache
+def metrics(request):
+    """Prometheus's page, for the scraper only (403 for anyone else)."""
+    if not metrics_allowed(request):
+        return HttpResponseForbidden(b"metrics: a bearer token is required\n", content_type="text/plain")
+    return ExportToDjangoView(request)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cinema.monitoring.RequestMetricsMiddleware",  # HTTP metrics (django-prometheus names)
     "cinema.logging.RequestLogMiddleware",
+    "cinema.middleware.ContentSecurityPolicyMiddleware",  # on every answer, the guard's too
+    "cinema.middleware.ApiInputGuardMiddleware",  # no control characters in /api/ paths and queries
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
@@ -121,10 +123,23 @@ if REDIS_URL:
             "BACKEND": "cinema.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cinema",
+            # Redis down must not stall requests: short timeouts, and after a
+            # failure Redis is skipped for CACHE_RETRY_SECONDS (reads miss, rate
+            # limits let requests through; see cinema/cache_backends.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_CONNECT_TIMEOUT_MS", 250) / 1000,
+                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 500) / 1000,
+                "circuit_seconds": env_int("CACHE_RETRY_SECONDS", 5),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Metrics ------------------------------------------------------------------
+# /metrics answers only "Authorization: Bearer <METRICS_TOKEN>" when it is set
+# (Prometheus reads it from a file), and only clients on this machine otherwise.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # --- Jobs (Celery) ----------------------------------------------------------
 # Redis is the broker (REDIS_URL unless CELERY_BROKER_URL says otherwise). With no
@@ -212,7 +227,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cinema.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cinema.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "cinema.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -301,6 +316,20 @@ if not DEBUG:
     # Probes and the Prometheus scraper talk to gunicorn directly, inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 
+# --- Content Security Policy (cinema.middleware; docs/SECURITY.md) -------------
+# Pages (the site, the admin, the API docs) load everything from this origin and
+# run no inline script. Inline styles are still allowed: the seat map places
+# seats with style attributes and ReDoc injects its styles; a nonce-based
+# style-src is the next step. blob: images are the QR codes the site fetches
+# with the customer's token; blob: workers are ReDoc's search.
+CSP_PAGES = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Everything else (JSON, QR images, files) is data, never a document that loads anything.
+CSP_DATA = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
 # --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
 API_PREFIX = "/api/"  # the stateless API: CORS here, and no session middleware (cinema.middleware)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
@@ -325,7 +354,3 @@ LOGGING = {
         "cinema.access": {"level": env_str("ACCESS_LOG_LEVEL", "INFO")},
     },
 }
-
-# E-mail uniqueness is case-insensitive: a UniqueConstraint on Lower("email")
-# (accounts.User.Meta) that Django's check for `unique=True` does not see.
-SILENCED_SYSTEM_CHECKS = ["auth.W004"]

@@ -86,10 +86,17 @@ def main():
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "same-origin",
-        "Content-Security-Policy": "default-src 'self'",
+        "Content-Security-Policy": "default-src 'none'",  # the app's, for data: loads nothing
     }
     missing = {k: headers.get(k) for k, v in wanted.items() if v not in (headers.get(k) or "")}
     c.check("security headers present", status == 200 and not missing, missing)
+    status, headers, _ = call(f"{args.https}/")
+    policy = headers.get("Content-Security-Policy") or ""
+    c.check(
+        "the app's page CSP passes nginx, once",
+        status == 200 and policy.startswith("default-src 'self'; script-src 'self';") and "," not in policy,
+        policy,
+    )
 
     status, _, body = call(f"{args.https}/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     c.check("static files served by nginx", status == 200 and len(body) > 10000, status)

@@ -260,7 +260,6 @@ def main():
                 )
             except ImportError:
                 c.check("QR decoder installed (make dev-deps)", False)
-        status, _, body = call(f"{args.direct}/metrics")
         status, _, body = call(f"http://127.0.0.1:{args.worker_metrics_port}/metrics")
         text = body.decode(errors="replace")
         c.check(

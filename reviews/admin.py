@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from cinema.admin_utils import run_action
+from cinema.admin_utils import ModelAdmin, run_action
 from reviews.models import Review, ReviewStatus, ReviewVote
 from reviews.services import review_moderate
 
@@ -13,7 +13,7 @@ class RejectForm(admin.helpers.ActionForm):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ModelAdmin):
     """The moderation queue: pending reviews first, oldest first."""
 
     list_display = (
@@ -85,7 +85,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewVote)
-class ReviewVoteAdmin(admin.ModelAdmin):
+class ReviewVoteAdmin(ModelAdmin):
     list_display = ("review", "user", "is_helpful", "updated_at")
     list_filter = ("is_helpful",)
     search_fields = ("review__title", "user__email")

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cinema.admin_utils import add_service_error
+from cinema.admin_utils import ModelAdmin, add_service_error
 from cinema.errors import ApplicationError
 from scheduling.models import Session
 from scheduling.services import session_create, session_update
@@ -65,7 +65,7 @@ class SessionForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ModelAdmin):
     form = SessionForm
     list_display = (
         "movie",

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cinema.admin_utils import add_service_error
+from cinema.admin_utils import ModelAdmin, add_service_error
 from cinema.errors import ApplicationError
 from venues.layout import DERIVED_FIELDS
 from venues.models import Cinema, Hall
@@ -53,7 +53,7 @@ class HallInline(admin.StackedInline):
 
 
 @admin.register(Cinema)
-class CinemaAdmin(admin.ModelAdmin):
+class CinemaAdmin(ModelAdmin):
     list_display = ("name", "city", "address", "timezone", "is_active")
     list_filter = ("city", "is_active", "has_parking", "has_cafe", "has_wheelchair_access")
     search_fields = ("name", "city", "address")
@@ -63,7 +63,7 @@ class CinemaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Hall)
-class HallAdmin(admin.ModelAdmin):
+class HallAdmin(ModelAdmin):
     form = HallForm
     list_display = ("__str__", "number", "hall_type", "capacity", "vip_seats", "premium_seats", "is_active")
     list_filter = ("hall_type", "cinema__city", "cinema", "is_active", "supports_3d")

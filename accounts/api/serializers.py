@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from accounts.models import User
 
 # Kept by the platform, shown to the user but never written through the profile.
@@ -24,8 +25,19 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "email", *READ_ONLY)
 
 
+class CanonicalEmailField(serializers.EmailField):
+    """An address as the platform spells it (``accounts.identity``), checked
+    as an e-mail address in that spelling: full-width ``ｃｕｓｔｏｍｅｒ@…``
+    is ``customer@…``."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and len(data) > EMAIL_INPUT_MAX_LENGTH:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(canonical_email(data) if isinstance(data, str) else data)
+
+
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = CanonicalEmailField(max_length=254)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
@@ -33,7 +45,7 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = CanonicalEmailField(max_length=254)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
 
@@ -58,7 +70,7 @@ class ChangePasswordSerializer(serializers.Serializer):
 
 
 class PasswordResetSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = CanonicalEmailField(max_length=254)
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):

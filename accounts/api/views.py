@@ -20,6 +20,9 @@ from accounts.api.serializers import (
     UserSerializer,
     VerifyEmailSerializer,
 )
+from accounts.api.throttling import LoginAccountThrottle, PasswordResetEmailThrottle
+from accounts.authentication import issued_since_password_change
+from accounts.errors import PasswordChanged
 from accounts.models import User
 from accounts.services import (
     email_verification_resend,
@@ -30,14 +33,7 @@ from accounts.services import (
     user_record_login,
     user_register,
 )
-from cinema.api.throttling import (
-    LoginAccountThrottle,
-    LoginIPThrottle,
-    OneTripThrottlesMixin,
-    PasswordResetEmailThrottle,
-    PasswordResetIPThrottle,
-    RegisterThrottle,
-)
+from cinema.api.throttling import LoginIPThrottle, OneTripThrottlesMixin, PasswordResetIPThrottle, RegisterThrottle
 from cinema.errors import ValidationFailed
 
 TAG = ["auth"]
@@ -109,6 +105,8 @@ class RefreshView(APIView):
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None:
             raise AuthenticationFailed("The account is not active.", code="user_inactive")
+        if not issued_since_password_change(refresh, user.password_changed_at):
+            raise PasswordChanged()  # its sessions ended (the change blacklisted this token too)
         new = RefreshToken.for_user(user)
         return Response({"access": str(new.access_token), "refresh": str(new)})
 
@@ -155,7 +153,12 @@ class MeView(APIView):
 class ChangePasswordView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=TAG, summary="Change my password", request=ChangePasswordSerializer, responses={204: None})
+    @extend_schema(
+        tags=TAG,
+        summary="Change my password: every session ends (log in again)",
+        request=ChangePasswordSerializer,
+        responses={204: None},
+    )
     def post(self, request):
         serializer = ChangePasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

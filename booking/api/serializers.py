@@ -4,7 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from booking.models import BookingStatus, PaymentMethod, TicketStatus
-from cinema.api.fields import LocalDateTimeField
+from cinema.api.fields import CalendarDateField, LocalDateTimeField
 from venues.models import SeatCategory
 
 
@@ -220,8 +220,8 @@ class SessionCancelRequestSerializer(serializers.Serializer):
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = CalendarDateField(required=False)
+    date_to = CalendarDateField(required=False)
     cinema = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
     movie = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import TokenUserJWTAuthentication
+from accounts.identity import canonical_email
 from booking import selectors, services
 from booking.api.serializers import (
     BookingSerializer,
@@ -51,7 +52,10 @@ class TicketFilter(django_filters.FilterSet):
     cinema = django_filters.NumberFilter(field_name="session__hall__cinema_id")
     status = django_filters.ChoiceFilter(choices=TicketStatus.choices)
     date = django_filters.DateFilter(field_name="session__starts_at", lookup_expr="date")
-    email = django_filters.CharFilter(field_name="user__email", lookup_expr="iexact", label="customer e-mail (staff)")
+    email = django_filters.CharFilter(method="filter_email", label="customer e-mail (staff)")
+
+    def filter_email(self, queryset, name, value):
+        return queryset.filter(user__email=canonical_email(value))  # one account per address, however typed
 
 
 @extend_schema_view(

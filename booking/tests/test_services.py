@@ -92,6 +92,24 @@ def test_holds_outside_sales_are_refused(customer, session, change):
         hold(customer, session)
 
 
+def test_a_hold_made_before_the_sales_cut_off_can_be_paid_after_it(customer, other_customer, session):
+    """The hold is honoured to its end (docs/USE_CASE_BOOKING.md, 9d); the cut-off stops new holds only."""
+    booking = hold(customer, session)
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() + timedelta(minutes=5))  # cut-off passed
+    with pytest.raises(SalesClosed):
+        hold(other_customer, session, [(3, 1)])
+    outcome = pay(customer, booking)
+    assert outcome.approved and set(booking.tickets.values_list("status", flat=True)) == {TicketStatus.PAID}
+
+
+def test_a_hold_cannot_be_paid_once_the_session_has_started(customer, session):
+    booking = hold(customer, session)
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(SalesClosed):
+        pay(customer, booking)
+    assert Payment.objects.count() == 0
+
+
 def test_a_lapsed_hold_frees_the_seat_at_once(customer, other_customer, session):
     first = hold(customer, session)
     Ticket.objects.filter(booking=first).update(reserved_until=timezone.now() - timedelta(seconds=1))

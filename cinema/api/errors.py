@@ -9,12 +9,17 @@ extra data of the error (e.g. the seats that are taken).
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import IntegrityError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from cinema.errors import ApplicationError, ValidationFailed
 
@@ -68,7 +73,22 @@ def _first_message(errors: dict) -> str:
     return "Invalid input."
 
 
+# SQLSTATEs of a row that lost a race for a unique key or an exclusion range.
+_CONFLICT_SQLSTATES = {"23505", "23P01"}
+
+
+def _lost_a_uniqueness_race(exc: IntegrityError) -> bool:
+    """A generic create or update validated a unique field, then another request took it first."""
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)  # psycopg
+    return sqlstate in _CONFLICT_SQLSTATES or (sqlstate is None and "UNIQUE constraint failed" in str(exc))
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError) and _lost_a_uniqueness_race(exc):
+        logger.warning("uniqueness race answered 409: %s", exc)
+        set_rollback()
+        message = _("Another request has just saved a conflicting record; reload and try again.")
+        return Response(error_body("conflict", str(message)), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ApplicationError):
         errors = getattr(exc, "fields", {}) if isinstance(exc, ValidationFailed) else {}
         return _challenged(Response(error_body(exc.code, exc.message, errors, exc.extra), status=exc.status_code))
@@ -106,3 +126,32 @@ def _challenged(response: Response) -> Response:
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+# Django's own error pages (an unknown URL, a crash outside DRF's handler, a
+# disallowed host) answer the envelope under the API's prefix and HTML elsewhere.
+# DRF's views answer their own 404/405 through exception_handler above.
+
+
+def _api_or(request, html_view, status_code: int, code: str, message: str, **kwargs):
+    if request.path_info.startswith(settings.API_PREFIX):
+        return JsonResponse(error_body(code, str(message)), status=status_code)
+    return html_view(request, **kwargs)
+
+
+def handler400(request, exception=None):
+    return _api_or(request, defaults.bad_request, 400, "bad_request", _("Bad request."), exception=exception)
+
+
+def handler403(request, exception=None):
+    return _api_or(
+        request, defaults.permission_denied, 403, "permission_denied", _("Permission denied."), exception=exception
+    )
+
+
+def handler404(request, exception=None):
+    return _api_or(request, defaults.page_not_found, 404, "not_found", _("Not found."), exception=exception)
+
+
+def handler500(request):
+    return _api_or(request, defaults.server_error, 500, "server_error", _("Server error."))

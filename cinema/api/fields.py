@@ -1,6 +1,42 @@
-"""Serializer fields shared by the apps."""
+"""Serializer fields and filters shared by the apps."""
 
+from datetime import date
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+# The dates the API accepts in queries and bodies. A date at the edge of the
+# calendar (0001-01-01, 9999-12-31) cannot take a day more or a time zone
+# (OverflowError); no showing, sale or report lies outside this range.
+CALENDAR_FIRST = date(2000, 1, 1)
+CALENDAR_LAST = date(2100, 12, 31)
+
+
+def validate_calendar_date(value: date) -> None:
+    if not CALENDAR_FIRST <= value <= CALENDAR_LAST:
+        raise ValidationError(
+            _("Enter a date from %(first)s to %(last)s."),
+            code="date_out_of_range",
+            params={"first": CALENDAR_FIRST.isoformat(), "last": CALENDAR_LAST.isoformat()},
+        )
+
+
+class CalendarDateField(serializers.DateField):
+    """A date within CALENDAR_FIRST..CALENDAR_LAST."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_calendar_date)
+
+
+class CalendarDateFilter(django_filters.DateFilter):
+    """A query-string date within CALENDAR_FIRST..CALENDAR_LAST."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_calendar_date])
+        super().__init__(*args, **kwargs)
 
 
 class LocalDateTimeField(serializers.DateTimeField):

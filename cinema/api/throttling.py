@@ -8,19 +8,38 @@ in one round trip for all of a request's limits, when ``REDIS_URL`` is set;
 ``cache.add`` + ``cache.incr`` on a lock-guarded dict in local memory
 otherwise), so N parallel clients get at most the rate through per window,
 across every worker that shares the cache.
+
+When Redis cannot be reached the limits fail open: the request is counted as
+the first of its windows, the failure is logged (a warning, once per failure
+of Redis, not per request) and counted in ``cinema_throttle_fail_open_total``.
+nginx's ``limit_req`` still stands in front.
 """
 
+import logging
 import time
 
 from django.core.cache import cache
+from prometheus_client import Counter
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+
+from cinema.cache_backends import CacheUnavailable
+
+log = logging.getLogger(__name__)
+
+fail_open = Counter("cinema_throttle_fail_open_total", "Requests let through unlimited: the cache was unavailable")
 
 
 def _incr_windows(windows: list[tuple[str, int]]) -> list[int]:
     """Count one more in each ``(key, timeout)`` window; the new counts."""
     if hasattr(cache, "incr_windows"):  # Redis: one atomic round trip for all of them
-        return cache.incr_windows(windows)
+        try:
+            return cache.incr_windows(windows)
+        except CacheUnavailable as exc:
+            fail_open.inc()
+            if exc.fresh:
+                log.warning("rate limits not enforced: the cache is unavailable (nginx's limits still apply)")
+            return [1] * len(windows)
     return [_incr_local(key, timeout) for key, timeout in windows]
 
 
@@ -144,23 +163,5 @@ class LoginIPThrottle(AtomicRateThrottle):
         return self.get_ident(request)
 
 
-class LoginAccountThrottle(AtomicRateThrottle):
-    """Counts attempts per e-mail address, so spreading over IPs does not help."""
-
-    scope = "login_account"
-
-    def get_ident_key(self, request, view):
-        email = request.data.get("email") if hasattr(request.data, "get") else None
-        if not isinstance(email, str) or not email.strip():
-            return None
-        return email.strip().lower()[:254]
-
-
 class PasswordResetIPThrottle(LoginIPThrottle):
     scope = "password_reset_ip"
-
-
-class PasswordResetEmailThrottle(LoginAccountThrottle):
-    """Per address asked for, whether or not it has an account (the answer does not tell)."""
-
-    scope = "password_reset_email"

@@ -32,6 +32,20 @@ def test_api_service_scales_and_metrics_stay_inside():
     assert all(p.startswith("127.0.0.1:") for p in services["prometheus"]["ports"] + services["grafana"]["ports"])
 
 
+def test_prometheus_sends_the_metrics_token_the_api_requires():
+    services = _compose()["services"]
+    scrape = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())["scrape_configs"]
+    api_job = next(job for job in scrape if job["job_name"] == "cinema-api")
+    token_file = api_job["authorization"]["credentials_file"]
+    assert api_job["authorization"]["type"] == "Bearer"
+    prometheus = services["prometheus"]
+    assert prometheus["tmpfs"] == [str(Path(token_file).parent)]  # the token is never written to disk
+    assert f'"$$METRICS_TOKEN" > {token_file}' in " ".join(prometheus["entrypoint"])
+    required = "${METRICS_TOKEN:?set METRICS_TOKEN in .env}"
+    assert prometheus["environment"]["METRICS_TOKEN"] == required
+    assert services["api"]["environment"]["METRICS_TOKEN"] == required
+
+
 def test_every_setting_read_from_the_environment_is_in_env_example():
     import re
 

@@ -22,14 +22,15 @@ def test_live_and_ready_probes():
     assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "cache": "ok"}
 
 
-def test_ready_names_the_failing_part():
-    # A Redis cache on a port where nothing listens: a real connection failure.
+def test_ready_reports_a_cache_that_raises_as_degraded():
+    # Django's own Redis backend (it raises) on a port where nothing listens: the
+    # API still answers from the database, so the probe stays 200.
     unreachable = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
     with override_settings(CACHES=unreachable):
         response = Client().get("/health/ready")
-    assert response.status_code == 503 and response.json()["checks"]["cache"].startswith("error")
+    assert response.status_code == 200 and response.json()["checks"] == {"database": "ok", "cache": "degraded"}
 
 
 def test_request_id_is_kept_returned_and_logged_once_as_json(caplog):

@@ -10,7 +10,14 @@ from django.test import override_settings
 from cinema.api.throttling import AtomicRateThrottle
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-CACHES = {"default": {"BACKEND": "cinema.cache_backends.RedisCache", "LOCATION": REDIS, "KEY_PREFIX": "test"}}
+CACHES = {
+    "default": {
+        "BACKEND": "cinema.cache_backends.RedisCache",
+        "LOCATION": REDIS,
+        "KEY_PREFIX": "test",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "circuit_seconds": 5},  # as in settings
+    }
+}
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import django_filters
 
+from cinema.api.fields import CalendarDateFilter
 from cinema.errors import ValidationFailed
 from scheduling.models import Session, SessionFormat
 from scheduling.selectors import local_date_range_q
@@ -12,9 +13,9 @@ class SessionFilter(django_filters.FilterSet):
     movie = django_filters.NumberFilter(field_name="movie_id")
     cinema = django_filters.NumberFilter(field_name="hall__cinema_id")
     city = django_filters.CharFilter(method="filter_city")
-    date = django_filters.DateFilter(method="filter_date", label="the cinema's local date (YYYY-MM-DD)")
-    date_from = django_filters.DateFilter(method="filter_bound", label="from this local date")
-    date_to = django_filters.DateFilter(method="filter_bound", label="until this local date, inclusive")
+    date = CalendarDateFilter(method="filter_date", label="the cinema's local date (YYYY-MM-DD)")
+    date_from = CalendarDateFilter(method="filter_bound", label="from this local date")
+    date_to = CalendarDateFilter(method="filter_bound", label="until this local date, inclusive")
     format = django_filters.ChoiceFilter(choices=SessionFormat.choices)
     language = django_filters.CharFilter(field_name="audio_language")
     min_price = django_filters.NumberFilter(field_name="base_price", lookup_expr="gte")

@@ -50,12 +50,18 @@ def new_page(browser, live_server):
         page.set_default_timeout(15000)
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # A Content-Security-Policy violation is a console error, not a page error.
+        page.on("console", lambda message: _csp_violation(message) and errors.append(message.text))
         page.js_errors = errors
         return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+def _csp_violation(message) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
 
 
 def shot(page, name):

@@ -2,6 +2,7 @@ import getpass
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.identity import canonical_email
 from accounts.models import Role, User
 from accounts.services import user_create, user_set_role
 from cinema.errors import ApplicationError
@@ -18,10 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--last-name", default="")
 
     def handle(self, *args, email, role, password, first_name, last_name, **options):
-        existing = User.objects.filter(email__iexact=email).first()
+        existing = User.objects.filter(email=canonical_email(email)).first()
         try:
             if existing:
-                user_set_role(user=existing, role=role)
+                user_set_role(user=existing, role=role, by=None)
                 self.stdout.write(self.style.SUCCESS(f"{existing.email} is now {role}."))
                 return
             if password is None:

@@ -11,5 +11,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sync_groups()
         for user in User.objects.iterator():
-            user_set_role(user=user, role=user.role)
+            user_set_role(user=user, role=user.role, by=None)
         self.stdout.write(self.style.SUCCESS("Role groups and memberships are in step."))

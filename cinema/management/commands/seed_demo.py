@@ -18,6 +18,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.identity import canonical_email
 from accounts.models import Role, User
 from accounts.services import user_create, user_set_role
 from booking.models import Booking, Payment, Ticket
@@ -450,7 +451,7 @@ class Command(BaseCommand):
     def _users(self, password):
         users = {}
         for email, role, first, last in STAFF:
-            user = User.objects.filter(email__iexact=email).first()
+            user = User.objects.filter(email=canonical_email(email)).first()
             if user is None:
                 user = user_create(
                     email=email,
@@ -463,11 +464,11 @@ class Command(BaseCommand):
                     city="Москва",
                 )
             else:
-                user_set_role(user=user, role=role)
+                user_set_role(user=user, role=role, by=None)
             users[role] = user
         users["extra"] = []
         for email, first, last in EXTRA_CUSTOMERS:
-            user = User.objects.filter(email__iexact=email).first() or user_create(
+            user = User.objects.filter(email=canonical_email(email)).first() or user_create(
                 email=email, password=password, first_name=first, last_name=last, validate_password=False
             )
             users["extra"].append(user)

@@ -148,3 +148,6 @@ async function ensureSignedIn() {
 }
 
 renderAccount();
+
+// The language switch submits as soon as a language is chosen (no inline handler: the CSP runs none).
+document.getElementById("language").addEventListener("change", (event) => event.target.form.submit());

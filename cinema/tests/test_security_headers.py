@@ -1,0 +1,65 @@
+"""The app's Content-Security-Policy, and pages that need nothing it forbids."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(settings.BASE_DIR)
+
+
+def directives(policy: str) -> dict:
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("path", ["/", "/tickets/", "/admin/login/", "/api/docs/", "/api/redoc/"])
+def test_pages_get_the_page_policy(path):
+    response = Client().get(path)
+    assert response.status_code == 200
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["default-src"] == ["'self'"] and policy["script-src"] == ["'self'"]  # no inline script, no eval
+    assert policy["frame-ancestors"] == ["'none'"] and policy["object-src"] == ["'none'"]
+    assert not any(re.search(r"https?:|\*", source) for sources in policy.values() for source in sources)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/movies/", "/api/schema/", "/api/v1/no-such-thing/", "/api/v1/movies/search/?q=a%00b", "/health/live"],
+)
+def test_data_gets_the_policy_that_loads_nothing(path):
+    policy = directives(Client().get(path)["Content-Security-Policy"])
+    assert policy["default-src"] == ["'none'"] and "sandbox" in policy
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_the_api_docs_reference_no_other_host(path):
+    html = Client().get(path).content.decode()
+    assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+    urls = re.findall(r'(?:src|href|spec-url)="([^"]+)"', html)
+    assert urls and all(url.startswith("/") and not url.startswith("//") for url in urls), urls
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", html)  # no inline script to allow
+
+
+def test_the_redoc_bundle_draws_no_image_from_another_host():
+    bundle = Client().get("/api/redoc/redoc.standalone.js")
+    assert bundle.status_code == 200 and bundle["Content-Type"].startswith("application/javascript")
+    assert b"cdn.redoc.ly" not in bundle.content and b"spec-url" in bundle.content
+
+
+def test_the_swagger_set_up_script_is_served_from_here():
+    response = Client().get("/api/docs/?script=")
+    assert response.status_code == 200 and "SwaggerUIBundle" in response.content.decode()
+
+
+def test_templates_have_no_inline_script_or_event_handler():
+    """The page policy runs no inline script: a template that needs one breaks in the browser."""
+    templates = [p for p in ROOT.glob("*/templates/**/*.html") if ".venv" not in p.parts]
+    assert templates
+    for template in templates:
+        text = template.read_text()
+        assert not re.search(r"\son[a-z]+\s*=", text), template
+        assert not re.search(r"<script(?![^>]*\b(?:src|type=\"application/json\")=?)[^>]*>", text), template
+        assert "javascript:" not in text, template
