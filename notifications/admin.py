@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cinema.admin_utils import run_action
+from cinema.admin_utils import ModelAdmin, run_action
 from notifications.models import Message
 from notifications.services import message_resend
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ModelAdmin):
     """The outbox, read-only: what was sent to whom, and what failed and why."""
 
     list_display = ("created_at", "kind", "recipient", "status", "attempts", "sent_at", "short_error")

@@ -56,6 +56,7 @@ ALLOWED = {
     ("reviews.review", "approve"): ("moderator", *BACK_OFFICE),
     ("reviews.review", "reject"): ("moderator", *BACK_OFFICE),
     ("reviews.reviewvote", "delete_selected"): BACK_OFFICE,
+    ("notifications.message", "send_again"): STAFF,
 }
 
 
@@ -116,6 +117,16 @@ def _ticket():
     return ticket_hold(user=make_user("buyer@example.com"), session_id=session.pk, seats=[(1, 1)]).ticket_list[0]
 
 
+def _message():
+    from notifications.models import Message, MessageKind
+
+    user = make_user("reader@example.com")
+    return Message.objects.create(
+        kind=MessageKind.PASSWORD_RESET, key="password_reset:x", user=user, recipient=user.email, language="en",
+        status="failed", attempts=5, message_id="<first@cinema.local>",
+    )
+
+
 # model -> a row to select (made fresh for each case)
 MAKE = {
     "auth.group": lambda: Group.objects.create(name="Ushers"),
@@ -130,6 +141,7 @@ MAKE = {
     "booking.ticket": _ticket,
     "reviews.review": _review,
     "reviews.reviewvote": _vote,
+    "notifications.message": _message,
 }
 
 
@@ -148,6 +160,7 @@ DONE = {
     ("booking.ticket", "cancel_or_refund"): lambda t: _fresh(t).status == TicketStatus.CANCELLED,
     ("reviews.review", "approve"): lambda r: _fresh(r).status == ReviewStatus.APPROVED,
     ("reviews.review", "reject"): lambda r: _fresh(r).status == ReviewStatus.REJECTED,
+    ("notifications.message", "send_again"): lambda m: _fresh(m).message_id != m.message_id,
 }
 
 

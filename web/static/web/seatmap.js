@@ -193,9 +193,11 @@
       await api(`/tickets/${hold.ticket}/pay/`, { method: "POST", headers: { "Idempotency-Key": idempotencyKey },
         body: { payment_method: "card", card_number: document.getElementById("card").value } });
       endHold();
+      // The seat map first: redrawing it with nothing selected says "select seats", which must not
+      // replace "paid" (a fresh map is a nicety; the payment is what the buyer needs to see).
+      await loadSeats().catch(() => {});
       message.replaceChildren(document.createTextNode(`${T.paid} `), el("a", { href: "/tickets/", text: T.myTickets }));
       message.className = "message ok";
-      await loadSeats();
     } catch (e) {
       if (e.status === 402) say(`${T.declined} ${e.message}`, "error");
       else if (e.body.code === "hold_expired") await lapse();
