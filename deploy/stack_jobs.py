@@ -288,17 +288,19 @@ def main():
                 second = call(f"{api}/auth/password-reset/confirm/", "POST", body)[0]
                 # straight to gunicorn (as nginx forwards it): nginx's burst limit on sign-in has seen enough of us
                 direct = {"X-Forwarded-Proto": "https"}
-                login = call(
+                login, _, body = call(
                     f"{args.direct}/api/v1/auth/login/", "POST", {"email": address, "password": new_password}, direct
-                )[0]
+                )
                 old = call(
                     f"{args.direct}/api/v1/auth/refresh/", "POST", {"refresh": tokens.get("refresh", "")}, direct
                 )[0]
+                old_access = call(f"{args.direct}/api/v1/auth/me/", headers={**auth, **direct})[0]
                 c.check(
-                    "new password set once (204, then 400), signs in, old refresh token revoked",
-                    (first, second, login, old) == (204, 400, 200, 401),
-                    (first, second, login, old),
+                    "new password set once (204, then 400), signs in; the old refresh and access tokens are refused",
+                    (first, second, login, old, old_access) == (204, 400, 200, 401, 401),
+                    (first, second, login, old, old_access),
                 )
+                auth["Authorization"] = f"Bearer {as_json(body).get('access', '')}"  # the session after the reset
 
         # 3. the worker killed with kill -9 while messages are queued
         procs.kill("worker", signal.SIGTERM)  # a clean stop: the queue fills while no worker runs
