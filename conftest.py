@@ -1,6 +1,5 @@
 """Fixtures that read like the domain: cinema → hall → session, and a client per role."""
 
-import tempfile
 from datetime import timedelta
 from decimal import Decimal
 
@@ -57,44 +56,6 @@ def _fresh_cache():
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
-
-
-@pytest.fixture
-def pg_trace():
-    """``pg_trace(action)``: ``action()``'s result and the protocol messages it
-    sent to PostgreSQL, as libpq traces them: ``(message type, its fields)``."""
-    from psycopg import pq
-
-    def run(action):
-        connection.ensure_connection()
-        pgconn = connection.connection.pgconn
-        with tempfile.TemporaryFile("w+") as trace:
-            pgconn.trace(trace.fileno())
-            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-            try:
-                result = action()
-            finally:
-                pgconn.untrace()
-            trace.seek(0)
-            lines = [line.split("\t")[2:] for line in trace.read().splitlines() if line.startswith("F\t")]
-        return result, [(fields[0].split()[0], " ".join(fields)) for fields in lines]
-
-    return run
-
-
-@pytest.fixture
-def round_trips(pg_trace):
-    """``round_trips(action)``: ``action()``'s result and the number of times it
-    waited for PostgreSQL, counted where the client stops for answers (a Sync
-    or a Flush ends a pipeline's batch; a simple Query waits alone)."""
-
-    def run(action):
-        result, sent = pg_trace(action)
-        kinds = [kind for kind, _ in sent]
-        flushes = sum(1 for i, kind in enumerate(kinds) if kind == "Flush" and kinds[i - 1] != "Sync")
-        return result, kinds.count("Sync") + kinds.count("Query") + flushes
-
-    return run
 
 
 def make_user(email: str, role: str = Role.CUSTOMER, **fields):

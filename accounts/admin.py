@@ -13,7 +13,7 @@ from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from accounts.models import Role, User
 from accounts.roles import may_grant_role, may_manage_user
 from accounts.services import user_set_password, user_set_role
-from cinema.admin_utils import ActionPermissionMixin, run_action
+from cinema.admin_utils import ActionPermissionMixin, AuditHistoryMixin, run_action
 from cinema.errors import ApplicationError
 from cinema.errors import PermissionDenied as RoleForbidden
 
@@ -61,7 +61,7 @@ class AdminPasswordChangeForm(BaseAdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ActionPermissionMixin, auth_admin.UserAdmin):
+class UserAdmin(AuditHistoryMixin, ActionPermissionMixin, auth_admin.UserAdmin):
     """Users by role. Only a superuser changes or deletes a superuser or an admin
     (change form, password form, role actions, delete); others grant only roles
     below their own (``accounts.roles``); groups, permissions and the staff and

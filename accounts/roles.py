@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts.user": ("view",),
         # The outbox is written by the services; managers read it and send again.
         "notifications.message": ("view", "resend_message"),
+        # The audit trail: read, never edited.
+        "auditlog.logentry": ("view",),
     },
     Role.MODERATOR: {
         "reviews.review": ("view", "change", "moderate"),
@@ -52,7 +54,7 @@ def sync_groups(apps=None) -> None:
     # An app migrated later than the groups are first made is left out then, and
     # its own migration calls this again.
     present = set()
-    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts", "notifications"):
+    for label in ("catalog", "venues", "scheduling", "booking", "reviews", "accounts", "auditlog", "notifications"):
         try:
             app_config = apps.get_app_config(label)
         except LookupError:

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-PORT = 18100
+PORT = int(os.environ.get("BENCH_PORT", "18100"))  # another port when 18100 is taken
 BASE = f"http://127.0.0.1:{PORT}"
 TARGETS = {"seat_map": 0.6, "movie_list": 0.3, "session_list": 0.3, "booking": 0.15}
 P99_LIMIT_MS = 250

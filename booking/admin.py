@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from booking.models import Booking, Payment, Ticket
 from booking.selectors import seat_map
 from booking.services import session_cancel, ticket_cancel
-from cinema.admin_utils import ModelAdmin, run_action
+from cinema.admin_utils import AuditHistoryMixin, ModelAdmin, run_action
 from scheduling.admin import SessionAdmin
 from scheduling.models import Session
+from venues.models import SeatCategory
 
 MONEY_AND_AUDIT = (
     "price",
@@ -70,7 +72,7 @@ class BookingAdmin(ReadOnlyMoneyAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyMoneyAdmin):
+class TicketAdmin(AuditHistoryMixin, ReadOnlyMoneyAdmin):
     list_display = ("number", "user", "session", "row", "seat", "category", "price", "status", "paid_at")
     list_filter = ("status", "category", "session__hall__cinema", ("created_at", admin.DateFieldListFilter))
     search_fields = ("number", "user__email", "booking__reference")
@@ -131,6 +133,16 @@ class SessionBookingAdmin(SessionAdmin):
     @admin.display(description=_("Seat map"))
     def seat_map(self, obj):
         seats = seat_map(obj)
+        statuses = {
+            "free": pgettext("seat", "free"),
+            "held": pgettext("seat", "held"),
+            "sold": pgettext("seat", "sold"),
+            "blocked": pgettext("seat", "blocked"),
+        }
+        categories = dict(SeatCategory.choices)
+        for seat in seats:
+            seat["status_label"] = statuses[seat["status"]]
+            seat["category_label"] = categories.get(seat["category"], seat["category"])
         rows: dict[int, list] = {}
         for seat in seats:
             rows.setdefault(seat["row"], []).append(seat)

@@ -66,19 +66,13 @@ def _seat_map_version_key(session_id: int) -> str:
     return f"seatmap:version:{session_id}"
 
 
-def seat_map_changed(session_id: int, *, seats_freed: bool = True) -> None:
+def seat_map_changed(session_id: int) -> None:
     """Called by every service that holds, sells or frees a seat, inside its
-    transaction: after the commit, readers stop using the cached map.
-
-    When seats were only taken (a hold, a payment), the new version is sent
-    without waiting for Redis's reply (``set_unacknowledged``): were it lost,
-    a cached map would show free a seat that is taken, which the hold refuses,
-    until the map expires. A change that frees a seat waits for the reply."""
+    transaction: once it commits, a new version is written (and acknowledged
+    by the cache) before the request answers, so the next seat-map read —
+    from any process — no longer uses the cached map."""
     key = _seat_map_version_key(session_id)
-    if not seats_freed and hasattr(cache, "set_unacknowledged"):
-        transaction.on_commit(lambda: cache.set_unacknowledged(key, uuid.uuid4().hex))
-    else:
-        transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
 
 
 def seat_map_json(session_id: int) -> bytes | None:

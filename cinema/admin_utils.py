@@ -1,5 +1,6 @@
 """Helpers that let admin forms and actions use the services' rules."""
 
+from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -51,3 +52,14 @@ class ActionPermissionMixin:
 
 class ModelAdmin(ActionPermissionMixin, admin.ModelAdmin):
     """The base of every ModelAdmin in the project."""
+
+
+class AuditHistoryMixin(AuditlogHistoryAdminMixin):
+    """The object's History button shows its audit trail (django-auditlog): who
+    changed which field, when, before → after, whether in the admin or the API."""
+
+    auditlog_history_template = "admin/audit_history.html"
+    auditlog_history_per_page = 50
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self.auditlog_history_view(request, object_id, extra_context)

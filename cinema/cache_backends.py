@@ -1,5 +1,5 @@
-"""The Redis cache backend, with one client per connection pool, the
-throttles' window counter as one script, and writes that need no reply.
+"""The Redis cache backend, with one client per connection pool and the
+throttles' window counter as one script.
 
 Redis is a cache here, never the record: when it cannot be reached a read is a
 miss, a write is dropped, and the throttles' counter raises ``CacheUnavailable``
@@ -11,14 +11,12 @@ calls skipped meanwhile in ``cinema_cache_skipped_total``.
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every
 cache call; redis-py's constructor copies its table of response callbacks each
-time, which cost about 0.5 ms per call here — more than the round trip. The
+time, which cost more than the round trip (docs/PERFORMANCE.md). The
 client is thread-safe (it takes connections from the pool), so one per pool
 serves every call.
 """
 
 import logging
-import os
-import threading
 import time
 from collections.abc import Callable
 
@@ -83,8 +81,6 @@ class RedisCacheClient(DjangoRedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients = {}
         self._incr_windows = None
-        self._quiet = None  # (process id, connection on which Redis does not reply)
-        self._quiet_lock = threading.Lock()
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -98,43 +94,6 @@ class RedisCacheClient(DjangoRedisCacheClient):
             self._incr_windows = self.get_client(write=True).register_script(_INCR_WINDOWS)
         return self._incr_windows(keys=keys, args=timeouts, client=self.get_client(write=True))
 
-    def set_unacknowledged(self, key: str, value) -> None:
-        """``SET key value`` (no expiry) sent on a connection of this process
-        that told Redis not to reply (``CLIENT REPLY OFF``): the caller does
-        not wait for Redis. A connection Redis closed (a restart) is noticed
-        before sending, as it turns readable, and opened again."""
-        value = self._serializer.dumps(value)
-        with self._quiet_lock:
-            for last_try in (False, True):
-                connection = self._quiet_connection()
-                try:
-                    connection.send_command("SET", key, value, check_health=False)
-                    return
-                except (RedisConnectionError, OSError):
-                    connection.disconnect()
-                    self._quiet = None
-                    if last_try:
-                        raise
-
-    def _quiet_connection(self):
-        pid = os.getpid()
-        if self._quiet is not None:
-            owner, connection = self._quiet
-            try:
-                closed = owner != pid or connection.can_read(timeout=0)  # never a reply: readable means closed
-            except (RedisConnectionError, OSError):
-                closed = True
-            if not closed:
-                return connection
-            if owner == pid:
-                connection.disconnect()
-        pool = self._get_connection_pool(True)
-        connection = pool.connection_class(**pool.connection_kwargs)
-        connection.connect()  # the handshake (database, credentials) still has its replies
-        connection.send_command("CLIENT", "REPLY", "OFF")
-        self._quiet = (pid, connection)
-        return connection
-
 
 class RedisCache(DjangoRedisCache):
     """``OPTIONS``: redis-py's connection options (``socket_connect_timeout``,
@@ -142,7 +101,7 @@ class RedisCache(DjangoRedisCache):
     a failure (default 5).
 
     Reads (``get``, ``get_many``, ``has_key``) answer a miss and writes (``set``,
-    ``set_many``, ``delete``, ``delete_many``, ``touch``, ``set_unacknowledged``)
+    ``set_many``, ``delete``, ``delete_many``, ``touch``)
     are dropped while Redis is unreachable; ``incr_windows`` raises
     ``CacheUnavailable``. The other calls (``add``, ``incr``, ``clear``…) raise
     as Django's backend does: their callers must decide."""
@@ -210,10 +169,3 @@ class RedisCache(DjangoRedisCache):
         return self._guarded(
             "incr_windows", CacheUnavailable, self._cache.incr_windows, keys, [timeout for _, timeout in windows]
         )
-
-    def set_unacknowledged(self, key: str, value, version=None) -> None:
-        """``set(key, value, None)`` without waiting for Redis's reply. For a
-        write whose loss would do no harm (Redis restarting at that moment):
-        under load, waiting for the reply cost a request more than sending."""
-        key = self.make_and_validate_key(key, version=version)
-        self._guarded("set_unacknowledged", None, self._cache.set_unacknowledged, key, value)

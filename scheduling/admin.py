@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from cinema.admin_utils import ModelAdmin, add_service_error
+from cinema.admin_utils import AuditHistoryMixin, ModelAdmin, add_service_error
 from cinema.errors import ApplicationError
+from scheduling import board
 from scheduling.models import Session
 from scheduling.services import session_create, session_update
 
@@ -38,6 +40,10 @@ class SessionForm(forms.ModelForm):
         for name in ("premium_price", "vip_price", "love_price", "wheelchair_price"):
             self.fields[name].required = False
             self.fields[name].help_text = _("Empty: derived from the standard price.")
+        if self.instance.pk and self.instance.seats_sold and "hall" in self.fields:
+            # The service refuses it too; here the manager sees why before trying.
+            self.fields["hall"].disabled = True
+            self.fields["hall"].help_text = _("Tickets are sold: the hall cannot change; cancel the session instead.")
 
     def clean(self):
         cleaned = super().clean()
@@ -65,12 +71,13 @@ class SessionForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(ModelAdmin):
+class SessionAdmin(AuditHistoryMixin, ModelAdmin):
     form = SessionForm
+    change_list_template = "admin/scheduling/session/change_list.html"
     list_display = (
         "movie",
         "hall",
-        "starts_at",
+        "local_start",
         "format",
         "status",
         "base_price",
@@ -102,6 +109,21 @@ class SessionAdmin(ModelAdmin):
         "created_at",
         "updated_at",
     )
+
+    @admin.display(description=_("starts (cinema's time)"), ordering="starts_at")
+    def local_start(self, obj):
+        return f"{obj.local_starts_at:%Y-%m-%d %H:%M}"
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(lambda request: view(self, request))
+
+        return [
+            path("board/", wrap(board.board_view), name="scheduling_session_board"),
+            path("board/plan/", wrap(board.plan_view), name="scheduling_session_plan"),
+            path("board/copy/", wrap(board.copy_view), name="scheduling_session_copy"),
+            *super().get_urls(),
+        ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -152,7 +152,12 @@ class Session(models.Model):
         permissions = [("cancel_session", _("Can cancel a session and refund its tickets"))]
 
     def __str__(self):
-        return f"{self.movie} — {self.hall} — {self.starts_at:%Y-%m-%d %H:%M}"
+        # In the cinema's own time, as its form and the board show it.
+        return f"{self.movie} — {self.hall} — {self.local_starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def local_starts_at(self):
+        return timezone.localtime(self.starts_at, self.hall.cinema_tz)
 
     def price_for(self, category: str) -> Decimal:
         return {

@@ -13,7 +13,7 @@ def local_date_range_q(date_from, date_to, prefix: str = "") -> Q:
 
     One range per time zone in use (a handful), so the start index still serves."""
     q = Q(pk__in=[])
-    for tz_name in Cinema.objects.values_list("timezone", flat=True).distinct():
+    for tz_name in Cinema.objects.order_by().values_list("timezone", flat=True).distinct():
         tz = zoneinfo.ZoneInfo(tz_name)
         start = datetime.combine(date_from, time.min, tzinfo=tz)
         end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)

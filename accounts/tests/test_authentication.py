@@ -1,10 +1,10 @@
-"""JWT authentication: the user read by hand, with simplejwt's checks."""
+"""JWT authentication: simplejwt's checks of the token and the user, on every endpoint."""
 
 import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.authentication import user_by_id
+from accounts.authentication import JWTAuthentication
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +21,6 @@ def test_a_valid_token_authenticates_its_user_in_one_query(customer, django_asse
     with django_assert_num_queries(1):
         response = client.get("/api/v1/auth/me/")
     assert response.status_code == 200 and response.json()["email"] == customer.email
-
-
-def test_the_user_is_read_as_the_orm_reads_it(customer):
-    assert vars(user_by_id(customer.pk)).keys() >= {"email", "date_joined", "total_spent", "role"}
-    loaded, orm = user_by_id(customer.pk), User.objects.get(pk=customer.pk)
-    for field in User._meta.concrete_fields:
-        assert getattr(loaded, field.attname) == getattr(orm, field.attname), field.name
-    assert user_by_id(10**9) is None
 
 
 def test_a_deactivated_user_is_refused_at_once(customer):
@@ -77,13 +69,12 @@ def test_a_validated_token_is_remembered_until_it_expires(customer, monkeypatch)
     authentication._VALIDATED.clear()
 
 
-# --- Holds and payments: the token checked first, the account by the service -----
+# --- Holds and payments: the same authentication, nothing written for a refused account ---
 
 CARD = {"payment_method": "card", "card_number": "4242424242424242"}
 
 
-def test_holds_and_payments_read_the_account_in_the_services_transaction(customer, session):
-    from accounts.authentication import TokenUserJWTAuthentication
+def test_holds_and_payments_authenticate_like_every_other_endpoint(customer, session):
     from booking.api.views import TicketViewSet
 
     client = _bearer(customer)
@@ -92,16 +83,7 @@ def test_holds_and_payments_read_the_account_in_the_services_transaction(custome
     ticket = hold.json()["tickets"][0]["id"]
     paid = client.post(f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY="k1")
     assert paid.status_code == 200 and paid.json()["status"] == "paid"
-
-    def authenticators(method, action):
-        view = TicketViewSet()
-        view.action_map, view.request = {method: action}, type("R", (), {"method": method.upper()})()
-        return [type(a) for a in view.get_authenticators()]
-
-    assert authenticators("post", "create") == [TokenUserJWTAuthentication]
-    assert authenticators("post", "pay") == [TokenUserJWTAuthentication]
-    assert TokenUserJWTAuthentication not in authenticators("get", "list")  # everything else reads the user
-    assert TokenUserJWTAuthentication not in authenticators("post", "cancel")
+    assert TicketViewSet.authentication_classes == [JWTAuthentication]
 
 
 def test_a_deactivated_account_can_neither_hold_nor_pay_and_nothing_is_written(customer, session):
@@ -135,18 +117,3 @@ def test_a_token_of_a_deleted_account_cannot_hold(customer, session):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     odd = client.post("/api/v1/tickets/", {"session": session.pk, "seats": [{"row": 1, "seat": 3}]}, format="json")
     assert odd.status_code == 401 and odd.json()["code"] == "token_not_valid"
-
-
-def test_the_token_only_authentication_refuses_to_skip_a_revocation_check(settings):
-    from django.core.exceptions import ImproperlyConfigured
-    from rest_framework_simplejwt import settings as simplejwt_settings
-
-    from accounts.authentication import TokenUserJWTAuthentication
-
-    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "CHECK_REVOKE_TOKEN": True}
-    try:
-        assert simplejwt_settings.api_settings.CHECK_REVOKE_TOKEN
-        with pytest.raises(ImproperlyConfigured):
-            TokenUserJWTAuthentication()
-    finally:
-        settings.SIMPLE_JWT = {k: v for k, v in settings.SIMPLE_JWT.items() if k != "CHECK_REVOKE_TOKEN"}

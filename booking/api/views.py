@@ -15,7 +15,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import TokenUserJWTAuthentication
 from accounts.identity import canonical_email
 from booking import selectors, services
 from booking.api.serializers import (
@@ -73,17 +72,6 @@ class TicketViewSet(OneTripThrottlesMixin, mixins.ListModelMixin, mixins.Retriev
     def get_throttles(self):
         extra = {"create": [BookingThrottle()], "pay": [PaymentThrottle()]}.get(self.action, [])
         return [*super().get_throttles(), *extra]
-
-    def get_authenticators(self):
-        # Holds and payments: their services check the account in their first
-        # round trip (accounts.authentication.check_account), so it is not read
-        # here too. Asked before ``self.action`` is set: the router's map names it.
-        # (The schema shows the one Bearer scheme both take.)
-        method = getattr(getattr(self, "request", None), "method", None)
-        action = getattr(self, "action_map", {}).get((method or "").lower())
-        if action in ("create", "pay") and not getattr(self, "swagger_fake_view", False):
-            return [TokenUserJWTAuthentication()]
-        return super().get_authenticators()
 
     def get_queryset(self):
         qs = Ticket.objects.select_related("session__movie", "session__hall__cinema", "booking")

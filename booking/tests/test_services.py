@@ -292,7 +292,7 @@ def test_layout_change_that_drops_a_sold_seat_is_refused(customer, session):
 def test_booking_references_are_eight_unambiguous_letters_drawn_evenly():
     from collections import Counter
 
-    from booking.services import _ALPHABET, _code
+    from booking.services.holds import _ALPHABET, _code
 
     assert 256 % len(_ALPHABET) == 0  # a byte modulo the alphabet favours no letter
     codes = [_code(8) for _ in range(4000)]

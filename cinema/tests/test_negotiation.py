@@ -1,4 +1,4 @@
-"""Content negotiation: JSON at once for the usual Accept headers, DRF's rules for the rest."""
+"""Content negotiation (DRF's own): JSON for the usual Accept headers, 406 when nothing fits."""
 
 import pytest
 from django.test import Client

@@ -93,29 +93,3 @@ def test_a_hold_counts_in_both_its_limits_in_one_round_trip(redis_cache, custome
     assert statuses == [201, 201, 429]
     assert trips == [2, 2, 2]  # the user and the booking limit, counted together
 
-
-def _arrives(redis_cache, key, value) -> bool:
-    """Whether ``value`` shows up under ``key``: the write went on another connection,
-    so the reader may be served a moment before it (bounded by a number of reads)."""
-    return any(redis_cache.get(key) == value for _ in range(10_000))
-
-
-def test_a_write_without_reply_arrives_and_leaves_nothing_to_read(redis_cache):
-    redis_cache.set_unacknowledged("v", "one")
-    assert _arrives(redis_cache, "v", "one")
-    redis_cache.set_unacknowledged("v", {"two": 2})  # any value the cache can store
-    assert _arrives(redis_cache, "v", {"two": 2})
-    _, quiet = redis_cache._cache._quiet
-    assert not quiet.can_read(timeout=0)  # Redis sent no reply to read
-    assert redis_cache._cache.get_client().ttl(redis_cache.make_and_validate_key("v")) == -1  # no expiry
-
-
-def test_a_write_without_reply_reconnects_after_redis_dropped_the_connection(redis_cache):
-    redis_cache.set_unacknowledged("v", "before")
-    assert _arrives(redis_cache, "v", "before")
-    _, quiet = redis_cache._cache._quiet
-    host, port = quiet._sock.getsockname()[:2]
-    redis_cache._cache.get_client().client_kill(f"{host}:{port}")  # as a restart would
-    redis_cache.set_unacknowledged("v", "after")
-    assert _arrives(redis_cache, "v", "after")
-    assert redis_cache._cache._quiet[1] is not quiet

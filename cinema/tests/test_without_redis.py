@@ -116,7 +116,6 @@ def test_reads_miss_and_writes_are_dropped_with_redis_down(redis_down):
     assert redis_down.set_many({"a": 1, "b": 2}) == ["a", "b"]  # Django's contract: the keys not stored
     assert redis_down.delete("k") is False and redis_down.touch("k") is False
     redis_down.delete_many(["a"])
-    redis_down.set_unacknowledged("seatmap:version:1", "v")
 
 
 def test_ready_is_200_with_the_cache_degraded(redis_down):

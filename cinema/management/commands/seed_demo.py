@@ -389,6 +389,12 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=7, help="days of sessions from today")
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
         parser.add_argument(
+            "--history-days",
+            type=int,
+            default=28,
+            help="days of past evening shows with sales, for the back office's dashboard",
+        )
+        parser.add_argument(
             "--scale",
             type=int,
             default=0,
@@ -397,15 +403,15 @@ class Command(BaseCommand):
             "to measure statistics and lists on a big data set",
         )
 
-    def handle(self, *args, password, reset, if_empty, days, seed, scale, **options):
+    def handle(self, *args, password, reset, if_empty, days, seed, scale, history_days, **options):
         if if_empty and Cinema.objects.exists() and not reset:
             self.stdout.write("Demo data present; nothing to do.")
             return
         logging.getLogger("booking").setLevel(logging.WARNING)  # one summary line, not one per hold
         with messages_off():  # demo customers are not e-mailed about demo tickets and reviews
-            self._seed(password, reset, days, seed, scale)
+            self._seed(password, reset, days, seed, scale, history_days)
 
-    def _seed(self, password, reset, days, seed, scale):
+    def _seed(self, password, reset, days, seed, scale, history_days):
         self.rng = random.Random(seed)
         if reset:
             self._reset()
@@ -417,6 +423,7 @@ class Command(BaseCommand):
         if created:
             self._tickets(users)
             self._reviews(users, movies)
+            self._history(halls, movies, users, history_days)
         if scale:
             self._scale(scale, halls, movies, users)
         counts = ", ".join(
@@ -717,6 +724,44 @@ class Command(BaseCommand):
             ticket = booking.tickets.get()
             if soon.starts_at - now <= timedelta(hours=1):
                 ticket_check_in(payload=make_ticket_token(ticket), by=users[Role.MANAGER])
+
+    def _history(self, halls, movies, users, history_days):
+        """An evening show per cinema on each of the last days, with seats sold:
+        sold while it was ahead (sales close at the start), then put on its day."""
+        customers = [users[Role.CUSTOMER], *users["extra"]]
+        showing = [m for m in movies if m.release_date <= timezone.localdate() - timedelta(days=history_days)] or movies
+        first_halls = {}
+        for hall in halls:
+            first_halls.setdefault(hall.cinema_id, hall)
+        ahead = timezone.now() + timedelta(days=400)  # clear of the real schedule
+        for back in range(1, history_days + 1):
+            for hall in first_halls.values():
+                tz = hall.cinema.tz
+                session = session_create(
+                    movie=self.rng.choice(showing), hall=hall, starts_at=ahead, base_price=Decimal("450")
+                )
+                ahead = session.busy_until + timedelta(minutes=30)
+                free = [(s.row, s.seat) for s in parse_layout(hall.layout) if not s.blocked]
+                for customer in self.rng.sample(customers, k=self.rng.randint(1, 3)):
+                    picked = self.rng.sample(free, k=self.rng.randint(1, 4))
+                    free = [s for s in free if s not in picked]
+                    booking = ticket_hold(user=customer, session_id=session.pk, seats=picked)
+                    booking_pay(
+                        user=customer,
+                        booking=booking,
+                        idempotency_key=f"demo-history-{booking.pk}",
+                        method="card",
+                        card_number="4242424242424242",
+                    )
+                day = timezone.localtime(timezone.now(), tz).date() - timedelta(days=back)
+                shift = datetime.combine(day, time(19, 0), tzinfo=tz) - session.starts_at
+                Session.objects.filter(pk=session.pk).update(
+                    starts_at=F("starts_at") + shift,
+                    ends_at=F("ends_at") + shift,
+                    busy_until=F("busy_until") + shift,
+                    sales_close_at=None,
+                    status="finished",
+                )
 
     def _reviews(self, users, movies):
         authors = [users[Role.CUSTOMER], *users["extra"]]
