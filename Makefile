@@ -51,8 +51,9 @@ test: dev-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
-# Real gunicorn + PostgreSQL + Redis behind nginx on loopback (needs the services and root for apt).
-stack-test: deps
+# Real gunicorn + PostgreSQL + Redis behind nginx, Celery worker and beat, an SMTP
+# server, on loopback (needs the services and root for apt).
+stack-test: dev-deps
 	bash deploy/stack_test.sh
 
 # schemathesis over the whole OpenAPI schema against gunicorn on PostgreSQL with the

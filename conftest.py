@@ -202,3 +202,12 @@ def price_card(ticket_types):
     for code, category, price in (("adult", "standard", 500), ("adult", "vip", 900), ("child", "standard", 300)):
         PriceCardPrice.objects.create(card=card, ticket_type=ticket_types[code], category=category, price=price)
     return card
+
+
+@pytest.fixture
+def jobs_held(monkeypatch):
+    """Jobs queued after a commit are collected here instead of run in-process
+    (a test that measures a request alone, without the work it queues)."""
+    held = []
+    monkeypatch.setattr("cinema.jobs._send", lambda task, args, kwargs: held.append((task.name, args, kwargs)))
+    return held

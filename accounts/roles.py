@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts.user": ("view",),
         "reports.salesreport": ("view",),
         "reports.distributorreport": ("view",),
+        # The outbox is written by the services; managers read it and send again.
+        "notifications.message": ("view", "resend_message"),
         # The audit trail: read, never edited.
         "auditlog.logentry": ("view",),
     },
@@ -58,7 +60,10 @@ def sync_groups(apps=None) -> None:
 
     # Permissions are normally created after the whole migrate run; the groups
     # need them now. Historical app configs have no models module, hence the flag.
-    labels = ("catalog", "venues", "pricing", "scheduling", "booking", "reviews", "accounts", "reports", "auditlog")
+    labels = (
+        "catalog", "venues", "pricing", "scheduling", "booking", "reviews", "accounts", "reports", "auditlog",
+        "notifications",
+    )  # fmt: skip
     for label in labels:
         try:
             app_config = apps.get_app_config(label)

@@ -1,7 +1,8 @@
-"""Writes about users: registration, roles, staff accounts, passwords."""
+"""Writes about users: registration, roles, staff accounts, passwords, password reset, e-mail verification."""
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,6 +11,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.identity import canonical_email, validate_registrable_email
 from accounts.models import Role, User
 from accounts.roles import GROUP_NAMES, may_grant_role, may_manage_user, sync_groups
+from accounts.tokens import check_email_token, user_from_uid
 from cinema.errors import Conflict, PermissionDenied, ValidationFailed
 
 
@@ -119,3 +121,60 @@ def user_set_password(*, user: User, new_password: str | None) -> User:
 
 def user_record_login(*, user: User, ip: str | None) -> None:
     User.objects.filter(pk=user.pk).update(last_login=timezone.now(), last_login_ip=ip)
+
+
+def _notifications():
+    """The customer's messages: that app sits above this one, so it is imported when used."""
+    from notifications import services
+
+    return services
+
+
+def user_register(*, email: str, password: str, **fields) -> User:
+    """A customer signs up: the account, and a link to confirm the address (sent after the commit)."""
+    with transaction.atomic():
+        user = user_create(email=email, password=password, **fields)
+        _notifications().notify_email_verification(user=user)
+    return user
+
+
+def password_reset_request(*, email: str) -> None:
+    """E-mail a reset link if an active account has this address; say nothing either way."""
+    user = User.objects.filter(email=canonical_email(email), is_active=True).first()
+    if user is None:
+        return
+    with transaction.atomic():
+        _notifications().notify_password_reset(user=user)
+
+
+_BAD_LINK = "This link is invalid, used or expired. Ask for a new one."
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set the password through an e-mailed link (Django's token: a changed
+    password or a sign-in since invalidates it, and it expires after
+    PASSWORD_RESET_TIMEOUT); every refresh token of the user is revoked."""
+    user = user_from_uid(uid, User.objects.filter(is_active=True))
+    if user is None or not default_token_generator.check_token(user, token):
+        raise ValidationFailed(_BAD_LINK, code="invalid_token", fields={"token": [_BAD_LINK]})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not default_token_generator.check_token(user, token):  # used by a request just before this one
+            raise ValidationFailed(_BAD_LINK, code="invalid_token", fields={"token": [_BAD_LINK]})
+        return user_set_password(user=user, new_password=new_password)
+
+
+def email_verify(*, uid: str, token: str) -> User:
+    """Mark the address verified through the e-mailed link (its current address only)."""
+    user = user_from_uid(uid, User.objects.filter(is_active=True))
+    if user is None or not check_email_token(user, token):
+        raise ValidationFailed(_BAD_LINK, code="invalid_token", fields={"token": [_BAD_LINK]})
+    User.objects.filter(pk=user.pk).update(email_verified=True)
+    user.email_verified = True
+    return user
+
+
+def email_verification_resend(*, user: User) -> None:
+    with transaction.atomic():
+        _notifications().notify_email_verification(user=user)
+

@@ -1,9 +1,11 @@
-"""The booking app's jobs: refunds at the provider, and the periodic payment reconciliation."""
+"""The booking app's jobs: refunds at the provider, the periodic payment
+reconciliation, and the periodic tidying of lapsed holds (Celery beat's schedule
+is in settings)."""
 
 from celery import shared_task
 
 from booking.models import Refund
-from booking.services import payments, refunds
+from booking.services import holds_expire, payments, refunds
 
 
 @shared_task(bind=True, max_retries=None, name="booking.refund_execute")
@@ -18,3 +20,10 @@ def refund_execute(self, refund_id: int) -> str:
 @shared_task(name="booking.payments_reconcile")
 def payments_reconcile() -> dict:
     return payments.payments_reconcile().__dict__
+
+
+@shared_task(name="booking.expire_holds")
+def expire_holds() -> list[int]:
+    """Retire lapsed holds (a lapsed hold's seats are free already; this tidies)."""
+    tickets, bookings = holds_expire()
+    return [tickets, bookings]

@@ -12,7 +12,7 @@ DOCS = Path(settings.BASE_DIR) / "docs"
 ER_FILE = DOCS / "ER_DIAGRAM.md"
 API_FILE = DOCS / "API_ENDPOINTS.md"
 HAND_WRITTEN = "<!-- Hand-written below this line; `manage.py api_docs` keeps it. -->"
-PROJECT_APPS = ("accounts", "catalog", "venues", "pricing", "scheduling", "booking", "reviews")
+PROJECT_APPS = ("accounts", "catalog", "venues", "pricing", "scheduling", "booking", "reviews", "notifications")
 
 _TYPES = {
     "AutoField": "int",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "booking.providers.fake",
     "reviews",
     "reports",
+    "notifications",
     "web",
     "backoffice",
 ]
@@ -161,10 +162,46 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {
+# A broker that is down at commit time costs the request a second at most: the
+# job is recorded in the database and the sweep queues it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE = {
     # Pending payments the webhooks did not settle, refunds whose job was lost.
     "payments-reconcile": {"task": "booking.payments_reconcile", "schedule": 60.0},
+    "expire-holds": {"task": "booking.expire_holds", "schedule": 60.0},
+    "queue-reminders": {"task": "notifications.queue_reminders", "schedule": 300.0},
+    "sweep-messages": {"task": "notifications.sweep", "schedule": float(env_int("MESSAGE_SWEEP_SECONDS", 300))},
 }
+# Where beat keeps its schedule state (the compose healthcheck reads its age).
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
+# The worker's own /metrics (its task and message counters) on this port; 0 = none.
+CELERY_METRICS_PORT = env_int("CELERY_METRICS_PORT", 0)
+
+# --- E-mail -------------------------------------------------------------------
+# Django's own settings. With no EMAIL_HOST the messages are printed on the
+# console (make run shows them in its terminal).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587 if EMAIL_HOST else 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cinema <tickets@cinema.local>")
+# The public address of the web pages: links in e-mails point here.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+REMINDER_HOURS_BEFORE = env_int("REMINDER_HOURS_BEFORE", 3)
+# A send is tried this many times (with growing pauses) before the message is marked failed.
+MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 5)
+# A message still queued or sending after this long lost its job (broker down at
+# commit, worker killed): the sweep queues it again.
+MESSAGE_STALE_SECONDS = env_int("MESSAGE_STALE_SECONDS", 600)
+EMAIL_VERIFICATION_TIMEOUT = env_int("EMAIL_VERIFICATION_TIMEOUT", 3 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 3600)
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -214,6 +251,8 @@ REST_FRAMEWORK = {
         "register": env_str("THROTTLE_REGISTER", "20/hour"),
         "booking": env_str("THROTTLE_BOOKING", "60/min"),
         "payment": env_str("THROTTLE_PAYMENT", "30/min"),
+        "password_reset_ip": env_str("THROTTLE_PASSWORD_RESET_IP", "10/hour"),
+        "password_reset_email": env_str("THROTTLE_PASSWORD_RESET_EMAIL", "3/hour"),
     },
     "DEFAULT_THROTTLE_CLASSES": [
         "cinema.api.throttling.AnonRateThrottle",
@@ -386,8 +425,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    # Probes and the Prometheus scraper talk to gunicorn directly, inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+    # Probes, the Prometheus scraper and providers' webhooks (signed, or read back from
+    # the provider) may reach gunicorn directly, inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$", r"^api/v1/payments/webhooks/"]
 
 # --- Content Security Policy (cinema.middleware; docs/SECURITY.md) -------------
 # Pages (the site, the admin, the API docs) load everything from this origin and

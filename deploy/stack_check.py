@@ -2,11 +2,16 @@
 per check and ends with "N passed, N failed"; exits non-zero on any failure."""
 
 import argparse
+import hashlib
+import hmac
 import json
+import os
 import ssl
 import sys
 import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from datetime import date, timedelta
@@ -36,6 +41,59 @@ def call(url, method="GET", body=None, headers=None):
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read()
+
+
+def post_form(url, fields):
+    """A form POST, as the customer's browser sends the provider's card page."""
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with OPENER.open(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def provider_id_of(confirmation_url: str) -> str:
+    """The fake provider's payment id: the last part of its card page's address."""
+    return confirmation_url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def send_provider_webhook(api: str, provider_payment_id: str):
+    """Deliver the fake provider's pending webhook for a payment ourselves, signed
+    as the provider signs it (PAYMENT_FAKE_WEBHOOK_SECRET), when its own delivery
+    job cannot run (no worker yet, or the broker is down). The event is read from
+    the fake provider's table, so it is the very event the provider made."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as db:
+        row = db.execute(
+            "SELECT body FROM fake_psp_event WHERE body LIKE %s AND type = 'payment.succeeded' ORDER BY created_at",
+            (f"%{provider_payment_id}%",),
+        ).fetchone()
+    if row is None:
+        return None, {}, b"no event"
+    body = row[0].encode()
+    key = os.environ["PAYMENT_FAKE_WEBHOOK_SECRET"].encode()
+    signature = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(f"{api}/payments/webhooks/fake/", data=body, method="POST")
+    request.add_header("Content-Type", "application/json")
+    request.add_header("X-Fake-PSP-Signature", signature)
+    try:
+        with OPENER.open(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def wait_for_status(api: str, payment_id, auth, wanted="succeeded", seconds=30):
+    """Poll the payment (as the pages do) until it has ``wanted`` status; its last answer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status, _, body = call(f"{api}/payments/{payment_id}/", headers=auth)
+        if as_json(body).get("status") == wanted or time.monotonic() > deadline:
+            return status, as_json(body)
+        time.sleep(0.2)
 
 
 def as_json(raw):
@@ -134,6 +192,14 @@ def main():
     c.check("pay replayed with the same key", status == 201 and headers.get("Idempotent-Replayed") == "true", status)
     status, _, body = call(f"{api}/payments/{payment.get('id', 0)}/", headers=auth)
     c.check("the payment, as the pages poll it", status == 200 and as_json(body).get("status") == "pending", body)
+    url = payment.get("confirmation_url", "")
+    status, headers, _ = post_form(url, {"card_number": "4242424242424242"}) if url else (0, {}, b"")
+    c.check("the provider's card page takes the test card and sends the customer back", status in (302, 303), status)
+    # No Celery worker runs yet (the jobs checks start one): the provider's webhook is sent as it would be.
+    status, _, body = send_provider_webhook(api, provider_id_of(url))
+    c.check("the provider's signed webhook is accepted through nginx", status == 200, body)
+    status, polled = wait_for_status(api, payment.get("id", 0), auth)
+    c.check("the payment succeeded", status == 200 and polled.get("paid_at"), polled)
     status, headers, body = call(f"{api}/tickets/{ticket_id}/qr/", headers=auth)
     c.check("QR code", status == 200 and body[:8] == b"\x89PNG\r\n\x1a\n", status)
 

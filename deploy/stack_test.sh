@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The stack test: real gunicorn on PostgreSQL and Redis behind Debian's nginx with
-# the project's own nginx config (a self-signed certificate), all on loopback.
+# the project's own nginx config (a self-signed certificate), all on loopback; then
+# the job engine: a Celery worker and beat on a Redis broker of their own, and a
+# real SMTP server (deploy/stack_jobs.py).
 # Installs nginx if missing; stops everything it started, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +15,9 @@ API_PORT=${STACK_API_PORT:-18000}
 THROTTLE_PORT=${STACK_THROTTLE_PORT:-18001}
 HTTP_PORT=${STACK_HTTP_PORT:-18080}
 HTTPS_PORT=${STACK_HTTPS_PORT:-18443}
+SMTP_PORT=${STACK_SMTP_PORT:-18025}
+BROKER_PORT=${STACK_BROKER_PORT:-18379}
+WORKER_METRICS_PORT=${STACK_WORKER_METRICS_PORT:-18808}
 PIDS=()
 
 cleanup() {
@@ -44,6 +49,17 @@ export REDIS_URL=redis://127.0.0.1:6379/15
 export STATIC_ROOT=$WORK/static
 export LOG_FORMAT=json LOG_LEVEL=INFO
 export NUM_PROXIES=1 FORWARDED_ALLOW_IPS=127.0.0.1
+# Jobs: a broker that stack_jobs.py starts (and stops, to test a broker outage),
+# mail to its SMTP server, links to the stack's HTTPS address, and a sweep that
+# runs every 2 s for messages 5 s old (minutes in production).
+export CELERY_BROKER_URL=redis://127.0.0.1:$BROKER_PORT/${STACK_BROKER_DB:-12}
+export EMAIL_HOST=127.0.0.1 EMAIL_PORT=$SMTP_PORT DEFAULT_FROM_EMAIL="Cinema <tickets@example.com>"
+export SITE_URL=https://127.0.0.1:$HTTPS_PORT
+export MESSAGE_STALE_SECONDS=5 MESSAGE_SWEEP_SECONDS=2
+# The fake payment provider: a known webhook key (the checks sign a webhook
+# themselves when no worker runs yet) and its webhooks sent to gunicorn directly.
+export PAYMENT_FAKE_WEBHOOK_SECRET=stack-webhook-secret
+export PAYMENT_FAKE_WEBHOOK_URL=http://127.0.0.1:$API_PORT/api/v1/payments/webhooks/fake/
 
 
 echo "== database $DB, migrations, demo data, static files"
@@ -98,6 +114,13 @@ for _ in $(seq 1 50); do
 done
 
 echo "== checks"
+failed=0
 "$PY" deploy/stack_check.py --https "https://127.0.0.1:$HTTPS_PORT" --http "http://127.0.0.1:$HTTP_PORT" \
   --direct "http://127.0.0.1:$API_PORT" --throttle "http://127.0.0.1:$THROTTLE_PORT" \
-  --log "$WORK/gunicorn.log" --password stack-demo-pass
+  --log "$WORK/gunicorn.log" --password stack-demo-pass || failed=1
+
+echo "== jobs: Celery worker and beat, Redis broker, SMTP server"
+"$PY" deploy/stack_jobs.py --https "https://127.0.0.1:$HTTPS_PORT" --direct "http://127.0.0.1:$API_PORT" \
+  --smtp-port "$SMTP_PORT" --broker-port "$BROKER_PORT" --worker-metrics-port "$WORKER_METRICS_PORT" \
+  --work "$WORK" --password stack-demo-pass || failed=1
+exit $failed

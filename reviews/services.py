@@ -110,6 +110,9 @@ def review_moderate(*, review: Review, by: User, approve: bool, reason: str = ""
         review.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at", "updated_at"])
         if was_approved != approve:
             _refresh_movie_rating(review.movie_id)
+        from notifications.services import notify_review_moderated  # that app reads reviews: imported when used
+
+        notify_review_moderated(review=review)
     return review
 
 

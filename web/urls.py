@@ -7,4 +7,10 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sessions/<int:pk>/", views.SessionView.as_view(), name="session"),
     path("tickets/", views.TicketsView.as_view(), name="tickets"),
+    # The links in e-mails (SITE_URL + these paths): the pages call the accounts API.
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password-reset/<str:uid>/<str:token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"
+    ),
+    path("verify-email/<str:uid>/<str:token>/", views.VerifyEmailView.as_view(), name="verify-email"),
 ]

@@ -70,6 +70,9 @@ def _texts() -> dict[str, str]:
         "status_expired": _("expired"),
         "chooseSession": _("Choose a session"),
         "refundClosed": _("Refunds are closed for this ticket."),
+        "resetSent": _("If an account has this address, a link to set a new password is on its way. Check your mail."),
+        "passwordSet": _("Your new password is set. Sign in with it."),
+        "emailVerified": _("Thank you: your e-mail address is confirmed."),
     }
 
 
@@ -102,3 +105,28 @@ class SessionView(PageView):
 
 class TicketsView(PageView):
     template_name = "web/tickets.html"
+
+
+class AccountLinkView(PageView):
+    """A page an e-mailed link opens; its script sends ``uid`` and ``token`` to the API."""
+
+    template_name = "web/account.html"
+    step = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["step"] = self.step
+        context["config"].update(step=self.step, uid=kwargs.get("uid", ""), token=kwargs.get("token", ""))
+        return context
+
+
+class PasswordResetView(AccountLinkView):
+    step = "reset-request"
+
+
+class PasswordResetConfirmView(AccountLinkView):
+    step = "reset-confirm"
+
+
+class VerifyEmailView(AccountLinkView):
+    step = "verify-email"

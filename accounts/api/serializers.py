@@ -67,3 +67,18 @@ class AccessSerializer(serializers.Serializer):
 class ChangePasswordSerializer(serializers.Serializer):
     old_password = serializers.CharField(max_length=128)
     new_password = serializers.CharField(max_length=128)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = CanonicalEmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=200)
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class VerifyEmailSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=200)

@@ -19,3 +19,9 @@ class LoginAccountThrottle(AtomicRateThrottle):
         # Hashed: a cache key of fixed length and plain characters, whatever was typed.
         address = canonical_email(email[:EMAIL_INPUT_MAX_LENGTH])[:254]
         return hashlib.sha256(address.encode()).hexdigest()
+
+
+class PasswordResetEmailThrottle(LoginAccountThrottle):
+    """Per address asked for, whether or not it has an account (the answer does not tell)."""
+
+    scope = "password_reset_email"

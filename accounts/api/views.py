@@ -12,17 +12,28 @@ from accounts.api.serializers import (
     AccessSerializer,
     ChangePasswordSerializer,
     LoginSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
     RefreshSerializer,
     RegisterSerializer,
     TokenPairSerializer,
     UserSerializer,
+    VerifyEmailSerializer,
 )
-from accounts.api.throttling import LoginAccountThrottle
+from accounts.api.throttling import LoginAccountThrottle, PasswordResetEmailThrottle
 from accounts.authentication import issued_since_password_change
 from accounts.errors import PasswordChanged
 from accounts.models import User
-from accounts.services import user_change_password, user_create, user_record_login
-from cinema.api.throttling import LoginIPThrottle, OneTripThrottlesMixin, RegisterThrottle
+from accounts.services import (
+    email_verification_resend,
+    email_verify,
+    password_reset_confirm,
+    password_reset_request,
+    user_change_password,
+    user_record_login,
+    user_register,
+)
+from cinema.api.throttling import LoginIPThrottle, OneTripThrottlesMixin, PasswordResetIPThrottle, RegisterThrottle
 from cinema.errors import ValidationFailed
 
 TAG = ["auth"]
@@ -47,7 +58,7 @@ class RegisterView(OneTripThrottlesMixin, APIView):
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_create(**serializer.validated_data)  # always a customer: role is never taken from input
+        user = user_register(**serializer.validated_data)  # always a customer: role is never taken from input
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -155,4 +166,72 @@ class ChangePasswordView(APIView):
         serializer = ChangePasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user_change_password(user=request.user, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(OneTripThrottlesMixin, APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [PasswordResetIPThrottle, PasswordResetEmailThrottle]
+
+    @extend_schema(
+        tags=TAG,
+        summary="E-mail a link to set a new password",
+        description="Answers 204 whether or not an account has this address. Limited per IP and per address.",
+        request=PasswordResetSerializer,
+        responses={204: None, 429: OpenApiResponse(description="too many requests")},
+    )
+    def post(self, request):
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        password_reset_request(email=serializer.validated_data["email"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [PasswordResetIPThrottle]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Set a new password with the e-mailed link's uid and token",
+        description="The link works once and expires after PASSWORD_RESET_TIMEOUT; every refresh token "
+        "of the account is revoked.",
+        request=PasswordResetConfirmSerializer,
+        responses={204: None, 400: OpenApiResponse(description="invalid, used or expired link; weak password")},
+    )
+    def post(self, request):
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        password_reset_confirm(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VerifyEmailView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        tags=TAG,
+        summary="Confirm the e-mail address with the e-mailed link's uid and token",
+        request=VerifyEmailSerializer,
+        responses={204: None, 400: OpenApiResponse(description="invalid or expired link")},
+    )
+    def post(self, request):
+        serializer = VerifyEmailSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email_verify(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VerifyEmailResendView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [RegisterThrottle]
+
+    @extend_schema(
+        tags=TAG, summary="Send the link that confirms my e-mail address again", request=None, responses={204: None}
+    )
+    def post(self, request):
+        email_verification_resend(user=User.objects.get(pk=request.user.pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

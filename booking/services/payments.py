@@ -400,19 +400,15 @@ def _issue_tickets(session: Session, booking: Booking, tickets: list[Ticket], pa
 
 def _notify_booking_paid(*, booking: Booking) -> None:
     """The customer's confirmation e-mail, queued with this transaction."""
-    try:
-        from notifications.services import notify_booking_paid
-    except ImportError:  # the e-mail outbox is not installed yet
-        return
+    from notifications.services import notify_booking_paid  # that app reads bookings: imported when used
+
     notify_booking_paid(booking=booking)
 
 
 def _notify_late_payment_refunded(*, booking: Booking, payment: Payment) -> None:
     """Tell the customer their late payment is on its way back (their seats were sold)."""
-    try:
-        from notifications.services import notify_tickets_refunded
-    except ImportError:  # the e-mail outbox is not installed yet
-        return
+    from notifications.services import notify_tickets_refunded  # imported when used, as above
+
     notify_tickets_refunded(booking=booking, tickets=list(booking.tickets.order_by("pk")), amount=payment.amount)
 
 

@@ -45,6 +45,14 @@ from scheduling.models import Session, SessionStatus
 logger = logging.getLogger("booking")
 
 
+def notifications():
+    """The customer's messages (``notifications.services``): that app reads
+    bookings to write them, so it is imported when called, not at import time."""
+    from notifications import services
+
+    return services
+
+
 def _refund_paid_tickets(*, booking: Booking, tickets: list[Ticket], now, reason: str) -> Decimal:
     """Release paid tickets of one locked booking and record a pending refund of
     each (a job pays it back after the commit, ``refund_attempt``); returns the amount."""
@@ -100,12 +108,13 @@ def ticket_cancel(*, ticket: Ticket, by: User) -> Ticket:
                     f"Paid tickets can be refunded until {settings.REFUND_CUTOFF_MINUTES} minutes before the start.",
                     extra={"refund_deadline": cutoff.isoformat()},
                 )
-            _refund_paid_tickets(
+            refunded = _refund_paid_tickets(
                 booking=booking,
                 tickets=[ticket],
                 now=now,
                 reason=RefundReason.CUSTOMER if ticket.user_id == by.pk else RefundReason.ADMIN,
             )
+            notifications().notify_tickets_refunded(booking=booking, tickets=[ticket], amount=refunded)
         else:
             raise TicketNotUsable(
                 f"A {ticket.get_status_display().lower()} ticket cannot be cancelled.", extra={"status": ticket.status}
@@ -149,9 +158,13 @@ def session_cancel(*, session: Session, by: User | None, reason: str = "") -> Se
         bookings = Booking.objects.select_for_update().filter(session=session).order_by("pk")
         for booking in bookings:
             paid = lock_tickets(booking.tickets.filter(status=TicketStatus.PAID))
-            refunded_amount += _refund_paid_tickets(
+            refunded = _refund_paid_tickets(
                 booking=booking, tickets=paid, now=now, reason=RefundReason.SESSION_CANCELLED
             )
+            if paid:
+                notify = notifications().notify_session_cancelled
+                notify(session=session, booking=booking, tickets=paid, amount=refunded)
+            refunded_amount += refunded
             refunded_tickets += len(paid)
             _settle_booking_status(booking, now)
     logger.info(

@@ -161,3 +161,7 @@ class LoginIPThrottle(AtomicRateThrottle):
 
     def get_ident_key(self, request, view):
         return self.get_ident(request)
+
+
+class PasswordResetIPThrottle(LoginIPThrottle):
+    scope = "password_reset_ip"

@@ -63,6 +63,7 @@ ALLOWED = {
     ("reviews.review", "approve"): ("moderator", *BACK_OFFICE),
     ("reviews.review", "reject"): ("moderator", *BACK_OFFICE),
     ("reviews.reviewvote", "delete_selected"): BACK_OFFICE,
+    ("notifications.message", "send_again"): STAFF,
 }
 
 
@@ -137,6 +138,16 @@ def _failed_refund():
     )
 
 
+def _message():
+    from notifications.models import Message, MessageKind
+
+    user = make_user("reader@example.com")
+    return Message.objects.create(
+        kind=MessageKind.PASSWORD_RESET, key="password_reset:x", user=user, recipient=user.email, language="en",
+        status="failed", attempts=5, message_id="<first@cinema.local>",
+    )
+
+
 # model -> a row to select (made fresh for each case)
 MAKE = {
     "auth.group": lambda: Group.objects.create(name="Ushers"),
@@ -155,6 +166,7 @@ MAKE = {
     "booking.refund": _failed_refund,
     "reviews.review": _review,
     "reviews.reviewvote": _vote,
+    "notifications.message": _message,
 }
 
 
@@ -176,6 +188,7 @@ DONE = {
     ("booking.refund", "retry"): lambda r: _fresh(r).status != "failed",
     ("reviews.review", "approve"): lambda r: _fresh(r).status == ReviewStatus.APPROVED,
     ("reviews.review", "reject"): lambda r: _fresh(r).status == ReviewStatus.REJECTED,
+    ("notifications.message", "send_again"): lambda m: _fresh(m).message_id != m.message_id,
 }
 
 

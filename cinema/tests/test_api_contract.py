@@ -110,6 +110,15 @@ MATRIX = [
         (401, 400, 400, 400, 400),
     ),
     ("patch", "/api/v1/auth/me/", {"city": "Тула"}, (401, 200, 200, 200, 200)),
+    ("post", "/api/v1/auth/password-reset/", {"email": "nobody@example.com"}, (204, 204, 204, 204, 204)),
+    (
+        "post",
+        "/api/v1/auth/password-reset/confirm/",
+        {"uid": "MQ", "token": "forged", "new_password": "Another-pass-42"},
+        (400, 400, 400, 400, 400),
+    ),
+    ("post", "/api/v1/auth/verify-email/", {"uid": "MQ", "token": "forged"}, (400, 400, 400, 400, 400)),
+    ("post", "/api/v1/auth/verify-email/resend/", None, (401, 204, 204, 204, 204)),
 ]
 
 

@@ -53,3 +53,27 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     read = set(re.findall(r'env_(?:str|bool|int|list)\("([A-Z_]+)"', (ROOT / "cinema/settings.py").read_text()))
     read -= {"DATABASE_URL", "REDIS_URL", "STATIC_ROOT"}  # set by the compose file / image
     assert read <= documented, read - documented
+
+
+def test_worker_and_beat_run_the_app_image_with_healthchecks_and_scale():
+    services = _compose()["services"]
+    worker, beat = services["worker"], services["beat"]
+    assert worker["image"] == beat["image"] == services["api"]["image"]
+    assert worker["command"] == ["celery", "-A", "cinema", "worker", "-l", "INFO"]
+    assert beat["command"] == ["celery", "-A", "cinema", "beat", "-l", "INFO"]
+    assert "inspect ping" in " ".join(worker["healthcheck"]["test"]) and beat["healthcheck"]["test"]
+    assert "container_name" not in worker and "ports" not in worker  # --scale worker=N
+    scraped = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())["scrape_configs"]
+    assert any(job["dns_sd_configs"][0]["names"] == ["worker"] for job in scraped)
+    assert worker["environment"]["CELERY_METRICS_PORT"] == "9808"
+
+
+def test_failed_sends_raise_an_alert_and_are_on_the_dashboard():
+    rules = yaml.safe_load((ROOT / "deploy/prometheus/alerts.yml").read_text())["groups"][0]["rules"]
+    assert any("cinema_messages_failed_total" in rule["expr"] for rule in rules)
+    dashboard = (ROOT / "deploy/grafana/dashboards/cinema.json").read_text()
+    assert "cinema_messages_sent_total" in dashboard and "cinema_tasks_total" in dashboard
+
+
+def test_the_host_crontab_no_longer_runs_expire_holds():
+    assert "expire_holds >/dev/null" not in (ROOT / "docs/DEPLOYMENT.md").read_text()

@@ -24,3 +24,15 @@ def test_pages_reference_no_other_host():
 
 def test_a_huge_session_id_is_a_404_not_a_500():
     assert Client().get("/sessions/99999999999999999999999/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/password-reset/", "/password-reset/MQ/abc-123/", "/verify-email/MQ/abc:123/"])
+@pytest.mark.parametrize("language, heading", [("en", "Films and sessions"), ("ru", "Фильмы и сеансы")])
+def test_the_pages_behind_emailed_links_render(path, language, heading):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).get(path)
+    assert response.status_code == 200 and heading in response.content.decode()
+
+
+def test_the_sign_in_dialog_links_to_password_reset():
+    html = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/").content.decode()
+    assert '<a href="/password-reset/">Забыли пароль?</a>' in html

@@ -27,6 +27,7 @@ from booking.services import holds_expire, ticket_cancel, ticket_check_in, ticke
 from booking.tokens import make_ticket_token
 from catalog.models import AgeRating, Genre, Movie
 from catalog.services import TRANSLIT
+from notifications.services import messages_off
 from pricing.demo import DEMO_TICKET_TYPES, seed_prices
 from pricing.models import PriceCard
 from reviews.models import Review, ReviewVote
@@ -410,6 +411,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo data present; nothing to do.")
             return
         logging.getLogger("booking").setLevel(logging.WARNING)  # one summary line, not one per hold
+        with messages_off():  # demo customers are not e-mailed about demo tickets and reviews
+            self._seed(password, reset, days, seed, scale, history_days)
+
+    def _seed(self, password, reset, days, seed, scale, history_days):
         self.rng = random.Random(seed)
         if reset:
             self._reset()

@@ -40,6 +40,8 @@
     sessionStorage.setItem("date", dateInput.value);
     films.setAttribute("aria-busy", "true");
     const params = new URLSearchParams({ city: citySelect.value, date: dateInput.value, page_size: 100 });
+    const movie = new URLSearchParams(location.search).get("movie");  // "other sessions of this film" links
+    if (movie) params.set("movie", movie);
     const sessions = [];
     let page = await api(`/sessions/?${params}`);
     sessions.push(...page.results);
