@@ -43,8 +43,12 @@ def call(url, method="GET", body=None, headers=None):
         return exc.code, dict(exc.headers), exc.read()
 
 
-def post_form(url, fields):
-    """A form POST, as the customer's browser sends the provider's card page."""
+def post_form(url, fields, *, site=None):
+    """A form POST, as the customer's browser sends the provider's card page.
+    ``site``: the stack's own scheme, host and port (nginx names the host
+    without the test's port in absolute URLs)."""
+    if site:
+        url = site + urllib.parse.urlsplit(url).path
     request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
@@ -193,7 +197,7 @@ def main():
     status, _, body = call(f"{api}/payments/{payment.get('id', 0)}/", headers=auth)
     c.check("the payment, as the pages poll it", status == 200 and as_json(body).get("status") == "pending", body)
     url = payment.get("confirmation_url", "")
-    status, headers, _ = post_form(url, {"card_number": "4242424242424242"}) if url else (0, {}, b"")
+    status, headers, _ = post_form(url, {"card_number": "4242424242424242"}, site=args.https) if url else (0, {}, b"")
     c.check("the provider's card page takes the test card and sends the customer back", status in (302, 303), status)
     # No Celery worker runs yet (the jobs checks start one): the provider's webhook is sent as it would be.
     status, _, body = send_provider_webhook(api, provider_id_of(url))

@@ -221,7 +221,7 @@ def main():
             )
             payment = as_json(body).get("payment", {})
             started = time.monotonic()
-            post_form(payment.get("confirmation_url", ""), {"card_number": "4242424242424242"})
+            post_form(payment.get("confirmation_url", ""), {"card_number": "4242424242424242"}, site=args.https)
             if webhook_by_hand:
                 send_provider_webhook(api, provider_id_of(payment.get("confirmation_url", "")))
             _, polled = wait_for_status(api, payment.get("id", 0), auth)

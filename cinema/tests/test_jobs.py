@@ -51,7 +51,9 @@ def test_every_scheduled_job_is_a_registered_task(settings):
 
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert scheduled == {"booking.expire_holds", "notifications.queue_reminders", "notifications.sweep"}
+    assert scheduled == {
+        "booking.expire_holds", "booking.payments_reconcile", "notifications.queue_reminders", "notifications.sweep"
+    }
     assert scheduled <= set(app.tasks)
     assert settings.CELERY_BEAT_SCHEDULE["expire-holds"]["schedule"] == 60.0
 
