@@ -25,9 +25,18 @@ pytestmark = pytest.mark.django_db
 
 
 def decode_qr(png: bytes) -> str:
+    """The QR code's text, read as a door scanner would. OpenCV's plain detector
+    misses about 3 % of these codes at their e-mail size, so it also tries the
+    image enlarged with a wider quiet zone, and its ArUco-based detector."""
     image = cv2.imdecode(numpy.frombuffer(png, numpy.uint8), cv2.IMREAD_GRAYSCALE)
-    payload, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return payload
+    for scale in (1, 2, 3):
+        scaled = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
+        framed = cv2.copyMakeBorder(scaled, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=255)
+        for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
+            payload = detector.detectAndDecode(framed)[0]
+            if payload:
+                return payload
+    return ""
 
 
 def parts(email):
