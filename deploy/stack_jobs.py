@@ -307,8 +307,11 @@ def main():
                 c.check("the link's page opens through nginx", page[0] == 200, page[0])
                 new_password = "Stack-new-pass-4242"
                 body = {"uid": link.group(2), "token": link.group(3), "new_password": new_password}
-                first = call(f"{api}/auth/password-reset/confirm/", "POST", body)[0]
-                second = call(f"{api}/auth/password-reset/confirm/", "POST", body)[0]
+                # Straight to gunicorn (as nginx forwards it): nginx's limit of 10 a minute on
+                # /auth/ is spent by the checks before this one when the machine is fast.
+                confirm = f"{args.direct}/api/v1/auth/password-reset/confirm/"
+                first = call(confirm, "POST", body, PAST_NGINX)[0]
+                second = call(confirm, "POST", body, PAST_NGINX)[0]
                 # straight to gunicorn (as nginx forwards it): nginx's burst limit on sign-in has seen enough of us
                 direct = {"X-Forwarded-Proto": "https"}
                 login, _, body = call(
