@@ -1,6 +1,6 @@
 """Serializer fields and filters shared by the apps."""
 
-from datetime import date
+from datetime import UTC, date
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -29,6 +29,22 @@ class CalendarDateField(serializers.DateField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(validate_calendar_date)
+
+
+class CalendarDateTimeField(serializers.DateTimeField):
+    """A datetime whose UTC date is within CALENDAR_FIRST..CALENDAR_LAST.
+
+    Far outside it a zone's offset is local mean time with seconds
+    (``+02:30:17`` in year 370), which RFC 3339 and the clients cannot read back.
+    """
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        try:
+            validate_calendar_date(parsed.astimezone(UTC).date())
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages, code="date_out_of_range") from None
+        return parsed
 
 
 class CalendarDateFilter(django_filters.DateFilter):

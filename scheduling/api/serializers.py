@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from catalog.api.serializers import MovieBriefSerializer
 from catalog.models import Movie
-from cinema.api.fields import LocalDateTimeField
+from cinema.api.fields import CalendarDateTimeField, LocalDateTimeField
 from pricing.models import PriceCard
 from scheduling.models import Session
 from venues.api.serializers import CinemaBriefSerializer, HallBriefSerializer
@@ -55,7 +55,7 @@ class SessionSerializer(serializers.ModelSerializer):
 class SessionWriteSerializer(serializers.Serializer):
     movie = serializers.PrimaryKeyRelatedField(queryset=Movie.objects.all())
     hall = serializers.PrimaryKeyRelatedField(queryset=Hall.objects.select_related("cinema"))
-    starts_at = serializers.DateTimeField()
+    starts_at = CalendarDateTimeField()
     base_price = serializers.DecimalField(
         **MONEY, required=False, help_text="standard seat price; may be left out when the price card has adult prices"
     )
@@ -73,6 +73,6 @@ class SessionWriteSerializer(serializers.Serializer):
     audio_language = serializers.CharField(max_length=8, required=False)
     subtitles_language = serializers.CharField(max_length=8, required=False, allow_blank=True)
     is_premiere = serializers.BooleanField(required=False)
-    sales_open_at = serializers.DateTimeField(required=False, allow_null=True)
-    sales_close_at = serializers.DateTimeField(required=False, allow_null=True)
+    sales_open_at = CalendarDateTimeField(required=False, allow_null=True)
+    sales_close_at = CalendarDateTimeField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=["scheduled", "on_sale"], required=False)
