@@ -31,7 +31,10 @@ class JSONParser(DRFJSONParser):
 
 
 def _unstorable_string(data) -> str | None:
-    """Which unstorable string the document holds ("surrogate", "nul") or None; walks the parsed document without recursion (it may be ~1000 deep)."""
+    """Which unstorable string the document holds ("surrogate", "nul"), or None.
+
+    Walks the parsed document without recursion (it may be ~1000 deep).
+    """
     pending = [data]
     while pending:
         item = pending.pop()

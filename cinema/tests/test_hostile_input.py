@@ -43,13 +43,13 @@ CASES = [
     ("manager", "post", "/api/v1/cinemas/", '{"name": "\\ud9f6", "city": "X", "address": "Y"}', "malformed_request"),
     ("customer", "post", "/api/v1/reviews/", '{"movie": 1, "rating": 5, "text": "ok \\udc00"}', "malformed_request"),
     # a NUL character in a JSON string: in a lookup value (a genre's slug) it reached PostgreSQL
-    ("manager", "post", "/api/v1/movies/", '{"title": "T", "duration_minutes": 90, "genres": ["a\\u0000b"]}', "malformed_request"),
-    ("customer", "post", "/api/v1/tickets/", '{"session": 1, "seats": [{"row": 1, "seat": 1, "ticket_type": "\\u0000"}]}', "malformed_request"),
-    ("anon", "post", "/api/v1/auth/login/", '{"email": "a@b.c", "password": "x", "\\u0000": 1}', "malformed_request"),
+    ("manager", "post", "/api/v1/movies/", '{"title": "T", "genres": ["a\\u0000b"]}', "malformed_request"),
+    ("customer", "post", "/api/v1/tickets/", '{"seats": [{"ticket_type": "\\u0000"}]}', "malformed_request"),
+    ("anon", "post", "/api/v1/auth/login/", '{"email": "a@b.c", "\\u0000": 1}', "malformed_request"),
     # a datetime far from any showing: a zone's offset in year 370 has seconds (LMT), which no client parses
-    ("manager", "patch", "/api/v1/sessions/{session}/", '{"sales_open_at": "0370-07-03T01:23:48Z"}', "validation_error"),
-    ("manager", "patch", "/api/v1/sessions/{session}/", '{"sales_close_at": "9999-12-31T23:59:59Z"}', "validation_error"),
-    ("manager", "post", "/api/v1/sessions/", '{"movie": {movie}, "hall": 1, "starts_at": "0001-01-01T00:00:00Z"}', "validation_error"),
+    ("manager", "patch", "/api/v1/sessions/{session}/", '{"sales_open_at": "0370-07-03T01:23Z"}', "validation_error"),
+    ("manager", "patch", "/api/v1/sessions/{session}/", '{"sales_close_at": "9999-12-31T23:59Z"}', "validation_error"),
+    ("manager", "post", "/api/v1/sessions/", '{"movie": {movie}, "starts_at": "0001-01-01"}', "validation_error"),
 ]
 
 
