@@ -39,11 +39,16 @@ class CalendarDateTimeField(serializers.DateTimeField):
     """
 
     def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
         try:
+            parsed = super().to_internal_value(value)
             validate_calendar_date(parsed.astimezone(UTC).date())
-        except ValidationError as error:
-            raise serializers.ValidationError(error.messages, code="date_out_of_range") from None
+        except (ValidationError, OverflowError):
+            # OverflowError: a naive 0001-01-01 in the current zone is before the first UTC instant
+            raise serializers.ValidationError(
+                _("Enter a date and time from %(first)s to %(last)s.")
+                % {"first": CALENDAR_FIRST.isoformat(), "last": CALENDAR_LAST.isoformat()},
+                code="date_out_of_range",
+            ) from None
         return parsed
 
 
