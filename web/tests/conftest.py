@@ -67,3 +67,18 @@ def _csp_violation(message) -> bool:
 def shot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page, state: str) -> None:
+    """axe-core's default rules on the page as it is now: no critical or serious violation.
+
+    ``state`` names the page and its state in the failure message ("home, phone, ru").
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+    summary = [
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])}×): {v['help']} — e.g. {v['nodes'][0]['target']}" for v in bad
+    ]
+    assert not bad, f"axe on {state}:\n" + "\n".join(summary)
