@@ -1,5 +1,5 @@
-"""The Redis cache backend, with one client per connection pool and the
-throttles' window counter as one script.
+"""The Redis cache backend: django-redis, made to degrade when Redis is down,
+with the throttles' window counter as one script.
 
 Redis is a cache here, never the record: when it cannot be reached a read is a
 miss, a write is dropped, and the throttles' counter raises ``CacheUnavailable``
@@ -9,11 +9,12 @@ process one connection timeout per interval instead of one per call. Each
 failure is logged once, as a warning, and counted in ``cinema_cache_errors_total``;
 calls skipped meanwhile in ``cinema_cache_skipped_total``.
 
-Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every
-cache call; redis-py's constructor copies its table of response callbacks each
-time, which cost more than the round trip (docs/PERFORMANCE.md). The
-client is thread-safe (it takes connections from the pool), so one per pool
-serves every call.
+django-redis keeps one ``redis.Redis`` per server for the process (Django's own
+backend builds a new one for every cache call, and redis-py's constructor then
+copies its table of response callbacks: about 0.5 ms a call, docs/PERFORMANCE.md).
+With its default ``IGNORE_EXCEPTIONS = False`` it re-raises redis-py's own
+errors, which ``_guarded`` turns into a miss, a dropped write or
+``CacheUnavailable``.
 """
 
 import logging
@@ -21,8 +22,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django_redis.cache import RedisCache as DjangoRedisCache
 from prometheus_client import Counter
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -76,29 +76,9 @@ return counts
 """
 
 
-class RedisCacheClient(DjangoRedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-        self._incr_windows = None
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
-        return client
-
-    def incr_windows(self, keys: list[str], timeouts: list[int]) -> list[int]:
-        if self._incr_windows is None:  # EVALSHA, loading the script once per server
-            self._incr_windows = self.get_client(write=True).register_script(_INCR_WINDOWS)
-        return self._incr_windows(keys=keys, args=timeouts, client=self.get_client(write=True))
-
-
 class RedisCache(DjangoRedisCache):
-    """``OPTIONS``: redis-py's connection options (``socket_connect_timeout``,
-    ``socket_timeout``…) and ``circuit_seconds``, how long Redis is skipped after
-    a failure (default 5).
+    """``OPTIONS``: django-redis's (``SOCKET_CONNECT_TIMEOUT``, ``SOCKET_TIMEOUT``…)
+    and ``circuit_seconds``, how long Redis is skipped after a failure (default 5).
 
     Reads (``get``, ``get_many``, ``has_key``) answer a miss and writes (``set``,
     ``set_many``, ``delete``, ``delete_many``, ``touch``)
@@ -110,7 +90,7 @@ class RedisCache(DjangoRedisCache):
         options = dict(params.get("OPTIONS") or {})
         self.breaker = CircuitBreaker(float(options.pop("circuit_seconds", 5)))
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = RedisCacheClient
+        self.incr_script = None  # registered on first use: EVALSHA, the script loaded once per server
 
     def _guarded(self, operation: str, fallback, call, *args, **kwargs):
         """``call(*args, **kwargs)``, or ``fallback`` if Redis is unreachable or
@@ -136,8 +116,8 @@ class RedisCache(DjangoRedisCache):
                 raise CacheUnavailable(operation, fresh=True) from exc
             return fallback
 
-    def get(self, key, default=None, version=None):
-        return self._guarded("get", default, super().get, key, default, version)
+    def get(self, key, default=None, version=None, client=None):
+        return self._guarded("get", default, super().get, key, default, version, client)
 
     def get_many(self, keys, version=None):
         return self._guarded("get_many", {}, super().get_many, keys, version)
@@ -166,6 +146,10 @@ class RedisCache(DjangoRedisCache):
         return the counts — all in one round trip, atomically (a Lua script).
         ``CacheUnavailable`` if Redis cannot be reached."""
         keys = [self.make_and_validate_key(key) for key, _ in windows]
-        return self._guarded(
-            "incr_windows", CacheUnavailable, self._cache.incr_windows, keys, [timeout for _, timeout in windows]
-        )
+        return self._guarded("incr_windows", CacheUnavailable, self._incr_windows, keys, [t for _, t in windows])
+
+    def _incr_windows(self, keys: list[str], timeouts: list[int]) -> list[int]:
+        client = self.client.get_client(write=True)
+        if self.incr_script is None:
+            self.incr_script = client.register_script(_INCR_WINDOWS)
+        return self.incr_script(keys=keys, args=timeouts, client=client)

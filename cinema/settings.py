@@ -132,8 +132,8 @@ if REDIS_URL:
             # failure Redis is skipped for CACHE_RETRY_SECONDS (reads miss, rate
             # limits let requests through; see cinema/cache_backends.py).
             "OPTIONS": {
-                "socket_connect_timeout": env_int("REDIS_CONNECT_TIMEOUT_MS", 250) / 1000,
-                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 500) / 1000,
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_CONNECT_TIMEOUT_MS", 250) / 1000,
+                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_MS", 500) / 1000,
                 "circuit_seconds": env_int("CACHE_RETRY_SECONDS", 5),
             },
         }

@@ -15,7 +15,7 @@ CACHES = {
         "BACKEND": "cinema.cache_backends.RedisCache",
         "LOCATION": REDIS,
         "KEY_PREFIX": "test",
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "circuit_seconds": 5},  # as in settings
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5, "circuit_seconds": 5},  # as in settings
     }
 }
 
@@ -30,8 +30,8 @@ def redis_cache():
 
 
 def test_one_client_serves_every_call(redis_cache):
-    client = redis_cache._cache.get_client(write=True)
-    assert redis_cache._cache.get_client() is client
+    client = redis_cache.client.get_client(write=True)
+    assert redis_cache.client.get_client() is client
     redis_cache.set("k", {"a": 1}, 30)
     assert redis_cache.get("k") == {"a": 1}
 
@@ -39,7 +39,7 @@ def test_one_client_serves_every_call(redis_cache):
 def test_the_window_counter_counts_and_always_expires(redis_cache):
     assert [redis_cache.incr_windows([("w", 30)])[0] for _ in range(3)] == [1, 2, 3]
     assert redis_cache.incr_windows([("w", 30), ("v", 60), ("w", 30)]) == [4, 1, 5]  # several, one round trip
-    client = redis_cache._cache.get_client()
+    client = redis_cache.client.get_client()
     ttl = client.ttl(redis_cache.make_and_validate_key("w"))
     assert 0 < ttl <= 30
     assert redis_cache.get("w") == 5  # readable through the cache as well
@@ -92,4 +92,3 @@ def test_a_hold_counts_in_both_its_limits_in_one_round_trip(redis_cache, custome
         ]
     assert statuses == [201, 201, 429]
     assert trips == [2, 2, 2]  # the user and the booking limit, counted together
-

@@ -22,7 +22,7 @@ UNREACHABLE = {
     "default": {
         "BACKEND": "cinema.cache_backends.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
     }
 }
 
@@ -182,5 +182,5 @@ def test_the_timeouts_and_the_pause_come_from_the_environment():
         REDIS_TIMEOUT_MS="300",
         CACHE_RETRY_SECONDS="2",
     )
-    options = "{'socket_connect_timeout': 0.1, 'socket_timeout': 0.3, 'circuit_seconds': 2}"
+    options = "{'SOCKET_CONNECT_TIMEOUT': 0.1, 'SOCKET_TIMEOUT': 0.3, 'circuit_seconds': 2}"
     assert result.stdout.strip().splitlines()[-1] == f"{options} 2.0", result.stdout + result.stderr
