@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm as BaseAdminPasswo
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.token_blacklist import admin as token_admin
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -12,7 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.identity import EMAIL_INPUT_MAX_LENGTH, canonical_email
 from accounts.models import Role, User
 from accounts.roles import may_grant_role, may_manage_user
-from accounts.services import user_set_password, user_set_role
+from accounts.services import user_set_password, user_set_role, users_check_removable
 from cinema.admin_utils import ActionPermissionMixin, AuditHistoryMixin, run_action
 from cinema.errors import ApplicationError
 from cinema.errors import PermissionDenied as RoleForbidden
@@ -132,6 +133,12 @@ class UserAdmin(AuditHistoryMixin, ActionPermissionMixin, auth_admin.UserAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            try:
+                users_check_removable(users=[obj])
+            except ApplicationError as exc:
+                obj.is_active = True
+                self.message_user(request, exc.message, messages.ERROR)
         role_changed = "role" in form.changed_data or not change
         role = obj.role
         if role_changed:  # the row keeps its old role until the service has checked the new one
@@ -144,6 +151,17 @@ class UserAdmin(AuditHistoryMixin, ActionPermissionMixin, auth_admin.UserAdmin):
                 raise PermissionDenied(exc.message) from exc  # the form view's transaction rolls back
             except ApplicationError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            try:
+                users_check_removable(users=list(queryset))
+            except ApplicationError as exc:
+                raise PermissionDenied(exc.message) from exc
+            super().delete_queryset(request, queryset)
 
     @admin.action(description=_("Make customer"), permissions=["change"])
     def make_customer(self, request, queryset):

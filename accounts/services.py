@@ -27,6 +27,8 @@ def user_set_role(*, user: User, role: str, by: User | None) -> User:
     with transaction.atomic():
         if by is not None:
             _check_may_set_role(by=by, user=user, role=role)
+        if role != Role.ADMIN:
+            users_check_removable(users=[user])
         user.role = role
         user.is_staff = role != Role.CUSTOMER
         user.is_superuser = role == Role.ADMIN
@@ -51,6 +53,21 @@ def _check_may_set_role(*, by: User, user: User, role: str) -> None:
         raise PermissionDenied("Only a superuser may change a superuser or an administrator.", code="role_forbidden")
     if not may_grant_role(by, role):
         raise PermissionDenied(f"You may not grant the role {role!r}.", code="role_forbidden")
+
+
+def users_check_removable(*, users) -> None:
+    """Refuse to take away, deactivate or delete the last active superusers: nobody could
+    then run the back office. Call inside the transaction that makes the change.
+
+    Every active superuser is locked (in id order) before counting, so two superusers
+    demoting each other at once cannot both succeed."""
+    ids = {user.pk for user in users if user.pk}
+    active = User.objects.select_for_update().filter(is_superuser=True, is_active=True).order_by("pk")
+    superusers = set(active.values_list("pk", flat=True))
+    if superusers & ids and not superusers - ids:
+        raise Conflict(
+            "This would leave no active superuser: make another user an administrator first.", code="last_superuser"
+        )
 
 
 def _validate(validate, value, field: str, *args) -> None:
@@ -177,4 +194,3 @@ def email_verify(*, uid: str, token: str) -> User:
 def email_verification_resend(*, user: User) -> None:
     with transaction.atomic():
         _notifications().notify_email_verification(user=user)
-

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.services import user_create, user_set_role
-from cinema.errors import PermissionDenied
+from cinema.errors import Conflict, PermissionDenied
 from cinema.tests.test_admin_actions import persona, post_action
 from conftest import PASSWORD, make_user
 
@@ -192,3 +192,37 @@ def test_the_superuser_adds_a_manager_with_flags_and_group_in_step(root):
     assert _client(root).post(reverse("admin:accounts_user_add"), data).status_code == 302
     user = User.objects.get(email="floor@example.com")
     assert _role(user) == (Role.MANAGER, True, False) and user.groups.filter(name="Managers").exists()
+
+
+# --- the last superuser ---------------------------------------------------------
+
+
+def test_the_last_superuser_cannot_be_demoted_not_even_by_themselves(root):
+    with pytest.raises(Conflict) as refused:
+        user_set_role(user=root, role=Role.CUSTOMER, by=root)
+    assert refused.value.code == "last_superuser"
+    assert _role(root) == (Role.ADMIN, True, True)
+
+
+def test_a_superuser_may_be_demoted_while_another_remains(root):
+    second = make_user("second-root@example.com", Role.ADMIN)
+    user_set_role(user=second, role=Role.MANAGER, by=root)
+    assert _role(second) == (Role.MANAGER, True, False)
+    with pytest.raises(Conflict):  # now root is the last one
+        user_set_role(user=root, role=Role.MANAGER, by=root)
+
+
+def test_the_back_office_keeps_the_last_superuser(root, customer):
+    client = _client(root)
+    response = client.post(_url("change", root), _change_form_data(root, role=Role.CUSTOMER), follow=True)
+    assert "no active superuser" in response.content.decode()
+    assert _role(root) == (Role.ADMIN, True, True)
+    response = client.post(_url("change", root), _change_form_data(root, is_active=""), follow=True)
+    assert "no active superuser" in response.content.decode()
+    assert User.objects.get(pk=root.pk).is_active
+    assert client.post(_url("delete", root), {"post": "yes"}).status_code == 403
+    data = {"action": "delete_selected", "_selected_action": [root.pk, customer.pk], "post": "yes"}
+    assert client.post(reverse("admin:accounts_user_changelist"), data).status_code == 403
+    assert User.objects.filter(pk__in=[root.pk, customer.pk]).count() == 2  # all or nothing
+    assert client.post(_url("delete", customer), {"post": "yes"}).status_code == 302  # others may go
+    assert not User.objects.filter(pk=customer.pk).exists()
