@@ -255,18 +255,9 @@ def main():
                 (len(images), len(calendars)),
             )
             try:
-                import cv2
-                import numpy
+                from qr_read import decode_qr  # needs OpenCV: the dev requirements
 
-                image = cv2.imdecode(numpy.frombuffer(images[0].get_payload(decode=True), numpy.uint8), 0)
-                payload = ""
-                # As a door scanner would: OpenCV's plain detector misses a few codes at
-                # their e-mail size; enlarged with a wider quiet zone, or ArUco's, reads them.
-                for scale in (1, 2, 3):
-                    scaled = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
-                    framed = cv2.copyMakeBorder(scaled, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=255)
-                    for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
-                        payload = payload or detector.detectAndDecode(framed)[0]
+                payload = decode_qr(images[0].get_payload(decode=True))
                 manager = call(
                     f"{args.direct}/api/v1/auth/login/",
                     "POST",

@@ -7,9 +7,7 @@ from datetime import timedelta
 from email import message_from_bytes
 from zoneinfo import ZoneInfo
 
-import cv2
 import icalendar
-import numpy
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -17,26 +15,12 @@ from django.utils import timezone
 from booking.errors import RefundNotAllowed
 from booking.services import session_cancel, ticket_cancel
 from conftest import client_for
+from deploy.qr_read import decode_qr
 from notifications.models import Message, MessageKind, MessageStatus
 from reviews.models import Review
 from reviews.services import review_moderate
 
 pytestmark = pytest.mark.django_db
-
-
-def decode_qr(png: bytes) -> str:
-    """The QR code's text, read as a door scanner would. OpenCV's plain detector
-    misses about 3 % of these codes at their e-mail size, so it also tries the
-    image enlarged with a wider quiet zone, and its ArUco-based detector."""
-    image = cv2.imdecode(numpy.frombuffer(png, numpy.uint8), cv2.IMREAD_GRAYSCALE)
-    for scale in (1, 2, 3):
-        scaled = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
-        framed = cv2.copyMakeBorder(scaled, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=255)
-        for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
-            payload = detector.detectAndDecode(framed)[0]
-            if payload:
-                return payload
-    return ""
 
 
 def parts(email):
