@@ -161,6 +161,9 @@ class SessionBookingAdmin(SessionAdmin):
 
     actions = ["cancel_sessions"]
 
+    class Media:
+        css = {"all": ["booking/admin_seat_map.css"]}  # the seat map's styles: the CSP allows no inline ones
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return (*fields, "seat_map") if obj else fields

@@ -6,19 +6,17 @@ cannot store or compare text with one and answered a DataError, a 500). One
 check for every view, before any of them runs.
 
 ``ContentSecurityPolicyMiddleware`` gives every answer the app's
-Content-Security-Policy (settings.CSP_PAGES for HTML, settings.CSP_DATA for the
-rest); nginx passes it through.
+Content-Security-Policy (settings.CSP_PAGES for HTML, settings.CSP_DOCS for the
+API docs' pages, settings.CSP_DATA for the rest); nginx passes it through.
 
-The rest is browser-only middleware, not run for the API.
-
-The REST API under ``/api/`` is stateless: it authenticates every request by
-its bearer token (``accounts.authentication``), never by a session cookie, and
-keeps no flash messages. Sessions, Django's ``request.user`` and messages
-serve the admin and the web pages only; for an API request they made a
-session store, a lazy user and two message stores that no one read, 3 % of
-the CPU of a hold or a payment. These subclasses pass API requests straight
-on; everywhere else they are Django's. (CSRF protection stays on for every
-path: DRF's views are exempt by design, as they take no cookies.)
+Sessions, Django's ``request.user`` and messages serve the admin and the web
+pages. Under ``/api/`` they run only for a request that carries the session
+cookie — the customer pages call the API with it (DRF's
+``SessionAuthentication``, which enforces CSRF on unsafe methods). A bearer-token
+client sends no cookie and gets no session store and no lazy user: for it they
+were 3 % of the CPU of a hold or a payment. Flash messages never run for the
+API. (CSRF protection stays on for every path: DRF's views are exempt from the
+middleware, and ``SessionAuthentication`` checks the token itself.)
 """
 
 import re
@@ -60,7 +58,13 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             html = response.get("Content-Type", "").startswith("text/html")
-            response["Content-Security-Policy"] = settings.CSP_PAGES if html else settings.CSP_DATA
+            if not html:
+                policy = settings.CSP_DATA
+            elif request.path_info.startswith(settings.CSP_DOCS_PATHS):
+                policy = settings.CSP_DOCS
+            else:
+                policy = settings.CSP_PAGES
+            response["Content-Security-Policy"] = policy
         return response
 
 
@@ -71,11 +75,18 @@ class _NotForTheApi:
         return super().__call__(request)
 
 
-class SessionMiddleware(_NotForTheApi, DjangoSessionMiddleware):
+class _ApiOnlyWithTheCookie:
+    def __call__(self, request):
+        if request.path_info.startswith(settings.API_PREFIX) and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(_ApiOnlyWithTheCookie, DjangoSessionMiddleware):
     pass
 
 
-class AuthenticationMiddleware(_NotForTheApi, DjangoAuthenticationMiddleware):
+class AuthenticationMiddleware(_ApiOnlyWithTheCookie, DjangoAuthenticationMiddleware):
     pass
 
 

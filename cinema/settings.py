@@ -65,12 +65,12 @@ MIDDLEWARE = [
     "cinema.middleware.ApiInputGuardMiddleware",  # no control characters in /api/ paths and queries
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "cinema.middleware.SessionMiddleware",  # Django's, not run for the stateless /api/
+    "cinema.middleware.SessionMiddleware",  # Django's; under /api/ only with the session cookie
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "cinema.middleware.AuthenticationMiddleware",  # as above
-    "cinema.middleware.MessageMiddleware",  # as above
+    "cinema.middleware.MessageMiddleware",  # never for /api/
     "backoffice.audit.AuditActorMiddleware",  # names the user in the audit trail
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -227,10 +227,20 @@ STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
+# --- Session cookie (the customer pages and the admin; docs/SECURITY.md) ------
+# HttpOnly and SameSite=Lax (Secure in production, below). The pages read the
+# CSRF token from <meta name="csrf-token">, so no script needs the CSRF cookie.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.JWTAuthentication",
+        # The customer pages: Django's session cookie (web/signin.py), CSRF enforced on unsafe methods.
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -430,24 +440,35 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$", r"^api/v1/payments/webhooks/"]
 
 # --- Content Security Policy (cinema.middleware; docs/SECURITY.md) -------------
-# Pages (the site, the admin, the API docs) load everything from this origin and
-# run no inline script. Inline styles are still allowed: the seat map places
-# seats with style attributes and ReDoc injects its styles; a nonce-based
-# style-src is the next step. blob: images are the QR codes the site fetches
-# with the customer's token; blob: workers are ReDoc's search.
+# Pages load everything from this origin and run no inline script and no inline
+# style: the customer pages and the admin need nothing else (the seat map places
+# seats through the CSSOM, which style-src does not govern). The QR codes are
+# plain <img> from the API, sent with the session cookie (same origin).
 CSP_PAGES = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# The API docs (Swagger UI, ReDoc) are third-party bundles that inject <style>
+# elements and style attributes, and ReDoc searches in a blob: worker: they alone
+# get inline styles. Still no inline script and no other host.
+CSP_DOCS = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+CSP_DOCS_PATHS = ("/api/docs/", "/api/redoc/")
 # Everything else (JSON, QR images, files) is data, never a document that loads anything.
 CSP_DATA = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
-# --- CORS (browser clients on other origins; the API uses bearer tokens, no cookies) ---
-API_PREFIX = "/api/"  # the stateless API: CORS here, and no session middleware (cinema.middleware)
+# --- CORS (browser clients on other origins use bearer tokens, never the cookie) ---
+# No credentials: another origin's script cannot call the API with our session
+# cookie and read the answer (SameSite=Lax and CSRF stop it from sending one anyway).
+API_PREFIX = "/api/"  # CORS here; sessions only for requests that carry the cookie (cinema.middleware)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = rf"^{API_PREFIX}.*$"
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "Idempotent-Replayed"]
+CORS_ALLOW_CREDENTIALS = False
 
 # --- Logs: JSON lines (one per request, plus application events) ---------------
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")

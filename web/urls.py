@@ -1,12 +1,15 @@
 from django.urls import path
 
-from web import views
+from web import signin, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sessions/<int:pk>/", views.SessionView.as_view(), name="session"),
     path("tickets/", views.TicketsView.as_view(), name="tickets"),
+    # Sign-in of the pages by the session cookie (JSON, CSRF-checked; not part of the API).
+    path("web/login/", signin.LoginView.as_view(), name="login"),
+    path("web/logout/", signin.LogoutView.as_view(), name="logout"),
     # The links in e-mails (SITE_URL + these paths): the pages call the accounts API.
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(

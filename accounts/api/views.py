@@ -1,6 +1,7 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -158,7 +159,7 @@ class ChangePasswordView(APIView):
 
     @extend_schema(
         tags=TAG,
-        summary="Change my password: every session ends (log in again)",
+        summary="Change my password: every other session ends (log in again)",
         request=ChangePasswordSerializer,
         responses={204: None},
     )
@@ -166,6 +167,10 @@ class ChangePasswordView(APIView):
         serializer = ChangePasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user_change_password(user=request.user, **serializer.validated_data)
+        # Every other session ends: Django checks a session against the password's
+        # hash. The browser that made the change stays signed in (a new session key).
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            update_session_auth_hash(request, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

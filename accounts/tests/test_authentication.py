@@ -1,6 +1,8 @@
-"""JWT authentication: simplejwt's checks of the token and the user, on every endpoint."""
+"""JWT authentication: simplejwt's checks of the token and the user, on every endpoint
+(the session cookie of the pages is tested in web/tests/test_signin.py)."""
 
 import pytest
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -83,7 +85,7 @@ def test_holds_and_payments_authenticate_like_every_other_endpoint(customer, ses
     ticket = hold.json()["tickets"][0]["id"]
     paid = client.post(f"/api/v1/tickets/{ticket}/pay/", CARD, format="json", HTTP_IDEMPOTENCY_KEY="k1")
     assert paid.status_code == 201 and paid.json()["payment"]["status"] == "pending"
-    assert TicketViewSet.authentication_classes == [JWTAuthentication]
+    assert TicketViewSet.authentication_classes == [JWTAuthentication, SessionAuthentication]  # the default
 
 
 def test_a_deactivated_account_can_neither_hold_nor_pay_and_nothing_is_written(customer, session):

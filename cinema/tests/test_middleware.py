@@ -1,4 +1,5 @@
-"""Sessions, Django's user and messages serve the admin and the web pages; the API is stateless."""
+"""Sessions, Django's user and messages serve the admin and the web pages; the API gets a
+session only from a request that carries the cookie (the pages'), never flash messages."""
 
 import pytest
 from django.conf import settings
@@ -14,11 +15,17 @@ def test_the_admin_still_logs_in_with_a_session(admin_user):
     assert response.status_code == 200 and response.wsgi_request.user == admin_user
 
 
-def test_an_api_request_with_a_session_cookie_is_anonymous_and_gets_no_session(admin_user):
+def test_an_api_request_with_the_session_cookie_is_signed_in_and_gets_no_messages(admin_user):
     client = Client()
-    client.force_login(admin_user)  # the admin's browser: its session cookie goes with every request
+    client.force_login(admin_user)  # the pages' browser: its session cookie goes with every request
     response = client.get("/api/v1/auth/me/")
-    assert response.status_code == 401  # only a bearer token authenticates the API
+    assert response.status_code == 200 and response.json()["email"] == admin_user.email
+    request = response.wsgi_request
+    assert hasattr(request, "session") and not hasattr(request, "_messages")
+
+
+def test_an_api_request_without_the_cookie_gets_no_session():
+    response = Client().get("/api/v1/movies/")
     request = response.wsgi_request
     assert not hasattr(request, "session") and not hasattr(request, "_messages")
     assert settings.SESSION_COOKIE_NAME not in response.cookies and "Cookie" not in response.get("Vary", "")

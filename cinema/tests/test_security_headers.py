@@ -25,6 +25,20 @@ def test_pages_get_the_page_policy(path):
     assert not any(re.search(r"https?:|\*", source) for sources in policy.values() for source in sources)
 
 
+@pytest.mark.parametrize("path", ["/", "/tickets/", "/sessions/1/", "/password-reset/", "/admin/login/"])
+def test_the_customer_pages_and_the_admin_allow_no_inline_style(path):
+    policy = directives(Client().get(path)["Content-Security-Policy"])
+    assert policy["style-src"] == ["'self'"] and policy["script-src"] == ["'self'"]
+    assert not any("unsafe" in source for sources in policy.values() for source in sources)
+    assert policy["img-src"] == ["'self'", "data:"]  # the QR codes are images of this origin
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_only_the_api_docs_get_inline_styles(path):
+    policy = directives(Client().get(path)["Content-Security-Policy"])
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"] and policy["script-src"] == ["'self'"]
+
+
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/movies/", "/api/schema/", "/api/v1/no-such-thing/", "/api/v1/movies/search/?q=a%00b", "/health/live"],
@@ -63,3 +77,17 @@ def test_templates_have_no_inline_script_or_event_handler():
         assert not re.search(r"\son[a-z]+\s*=", text), template
         assert not re.search(r"<script(?![^>]*\b(?:src|type=\"application/json\")=?)[^>]*>", text), template
         assert "javascript:" not in text, template
+
+
+def test_page_templates_and_scripts_set_no_style_attribute():
+    """style-src 'self' refuses style attributes and <style> elements; the CSSOM
+    (``el.style.setProperty``) is allowed and is how the seat map places seats.
+    E-mails are no pages: mail clients want inline styles."""
+    sources = [p for p in ROOT.glob("*/templates/**/*.html") if ".venv" not in p.parts and "email" not in p.parts]
+    sources += list((ROOT / "web" / "static").glob("**/*.js"))
+    for source in sources:
+        if source.name == "redoc.html":
+            continue  # the API docs' page: their own policy (settings.CSP_DOCS)
+        text = source.read_text()
+        assert not re.search(r"\sstyle\s*=|<style[\s>]", text), source
+        assert not re.search(r"setAttribute\(\s*[\"']style|\.style\s*=[^=]|\.style\.cssText|style:\s*`", text), source

@@ -1,26 +1,45 @@
-// The pages' client of the public REST API: JWT in sessionStorage, refreshed
-// when the access token expires; one sign-in / register dialog for every page.
+// The pages' client of the public REST API, and one sign-in / register dialog for every page.
+//
+// Signing in: Django's session cookie (HttpOnly, SameSite=Lax), set by POST /web/login/.
+// No token is kept by a script: nothing in localStorage or sessionStorage. Every call
+// sends the cookie (credentials "same-origin") and, on unsafe methods, the CSRF token
+// the server renders into <meta name="csrf-token">.
+//
+// For the other scripts (names and signatures stable):
+//   api(path, { method, body, headers, auth, raw }) → JSON (null for 204); throws ApiError
+//     {status, body: {code, message, ...}}. A 401 on a call that needs sign-in (auth: true,
+//     or any unsafe method) opens the sign-in dialog and, once signed in, sends the call
+//     again; closed without signing in, the ApiError is thrown. raw: the Response itself.
+//   ensureSignedIn() → Promise<boolean>: true at once when signed in, else the dialog's result.
+//   signIn() → Promise<boolean>: opens the dialog (sign in, or create an account and sign in).
+//   Auth.signedIn, Auth.user ({email, first_name, last_name} or null; the email only when
+//     the page was rendered signed in), Auth.clear() (signed out here: the header says so).
+//   el(tag, attrs, ...children): attrs "on…" are listeners, "text" the text, "style" an
+//     object of CSS properties set through the CSSOM ({"grid-row": 3}); a style attribute
+//     would be refused by the CSP (style-src 'self').
+//   signOut() (also logout()): POST /web/logout/, then the page loads again, signed out.
 "use strict";
 
 const T = JSON.parse(document.getElementById("texts").textContent);
 const CONFIG = JSON.parse(document.getElementById("config").textContent);
 const API = "/api/v1";
+const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
 
 const Auth = {
-  get access() { return sessionStorage.getItem("access"); },
-  get refresh() { return sessionStorage.getItem("refresh"); },
-  get email() { return sessionStorage.getItem("email"); },
-  save(tokens, email) {
-    sessionStorage.setItem("access", tokens.access);
-    sessionStorage.setItem("refresh", tokens.refresh);
-    if (email) sessionStorage.setItem("email", email);
-    renderAccount();
-  },
-  clear() {
-    ["access", "refresh", "email"].forEach((k) => sessionStorage.removeItem(k));
-    renderAccount();
-  },
+  user: null,
+  get signedIn() { return this.user !== null; },
+  get email() { return this.user ? this.user.email : null; },
+  set(user) { this.user = user; renderAccount(); },
+  clear() { this.user = null; renderAccount(); },
 };
+(() => {  // the server rendered the header signed in or not: no flash of the wrong state
+  const who = document.querySelector("#account .who");
+  if (who) Auth.user = { email: who.dataset.email, first_name: who.textContent, last_name: "" };
+})();
+
+function csrfToken() {
+  return document.querySelector("meta[name=csrf-token]").content;
+}
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -30,31 +49,33 @@ class ApiError extends Error {
   }
 }
 
-async function refreshTokens() {
-  if (!Auth.refresh) return false;
-  const response = await fetch(`${API}/auth/refresh/`, {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ refresh: Auth.refresh }),
+// A JSON request to a path of this origin with the cookie and, when unsafe, the CSRF token.
+function send(url, { method = "GET", body, headers = {} } = {}) {
+  const h = { ...headers };
+  if (body !== undefined) h["Content-Type"] = "application/json";
+  if (!SAFE_METHODS.includes(method)) h["X-CSRFToken"] = csrfToken();
+  return fetch(url, {
+    method, headers: h, credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) { Auth.clear(); return false; }
-  Auth.save(await response.json());
-  return true;
 }
 
-// fetch JSON from the API; retries once after refreshing an expired token.
-async function api(path, { method = "GET", body, headers = {}, auth = false, raw = false } = {}) {
-  const send = () => {
-    const h = { ...headers };
-    if (body !== undefined) h["Content-Type"] = "application/json";
-    if (Auth.access && (auth || method !== "GET")) h.Authorization = `Bearer ${Auth.access}`;
-    return fetch(`${API}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-  };
-  let response = await send();
-  if (response.status === 401 && Auth.refresh && (await refreshTokens())) response = await send();
-  if (raw && response.ok) return response;
+async function parse(response) {
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
+}
+
+// fetch JSON from the API; a call that needs sign-in and gets 401 asks the visitor to sign in, then goes again.
+async function api(path, { method = "GET", body, headers = {}, auth = false, raw = false } = {}) {
+  const needsSignIn = auth || !SAFE_METHODS.includes(method);
+  let response = await send(`${API}${path}`, { method, body, headers });
+  if (response.status === 401 && needsSignIn) {
+    Auth.clear();
+    if (await signIn()) response = await send(`${API}${path}`, { method, body, headers });
+  }
+  if (raw && response.ok) return response;
+  return parse(response);
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -63,6 +84,10 @@ function el(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else if (key === "text") node.textContent = value;
+    else if (key === "style") {
+      if (typeof value !== "object") throw new TypeError("el(): style is an object of CSS properties (CSP)");
+      for (const [property, v] of Object.entries(value)) node.style.setProperty(property, String(v));
+    }
     else node.setAttribute(key, value === true ? "" : value);
   }
   for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
@@ -82,22 +107,39 @@ function renderAccount() {
   const box = document.getElementById("account");
   if (!box) return;
   box.replaceChildren();
-  if (Auth.access) {
-    box.append(el("span", { class: "who", text: Auth.email || "" }), " ",
-      el("button", { type: "button", class: "link", onclick: logout, text: T.signOut }));
+  if (Auth.signedIn) {
+    const name = Auth.user.first_name || Auth.user.email || "";
+    box.append(el("span", { class: "who", "data-email": Auth.user.email || "", text: name }), " ",
+      el("button", { type: "button", class: "link", id: "sign-out", onclick: signOut, text: T.signOut }));
   } else {
-    box.append(el("button", { type: "button", class: "link", onclick: () => signIn(), text: T.signIn }));
+    box.append(el("button", { type: "button", class: "link", id: "sign-in", onclick: () => signIn(), text: T.signIn }));
   }
 }
 
-async function logout() {
-  try { if (Auth.refresh) await api("/auth/logout/", { method: "POST", body: { refresh: Auth.refresh } }); }
-  catch (e) { /* already invalid: signing out locally is what matters */ }
-  Auth.clear();
+// Signed out on the server (the session ends), then the page again: nothing private stays on screen.
+async function signOut() {
+  try { await parse(await send("/web/logout/", { method: "POST" })); }
+  catch (e) { /* the session is gone already: loading the page again shows that */ }
+  window.location.reload();
+}
+const logout = signOut;
+
+// POST /web/login/: the session cookie, and the new CSRF token (login rotates it).
+async function login(email, password) {
+  const user = await parse(await send("/web/login/", { method: "POST", body: { email, password } }));
+  document.querySelector("meta[name=csrf-token]").content = user.csrf_token;
+  Auth.set({ email: user.email, first_name: user.first_name, last_name: user.last_name });
+  return user;
 }
 
-// Opens the dialog; resolves true once signed in (false if closed).
+// Opens the dialog; resolves true once signed in (false if closed). Calls while it is open share it.
+let pendingSignIn = null;
 function signIn() {
+  if (!pendingSignIn) pendingSignIn = openSignInDialog().finally(() => { pendingSignIn = null; });
+  return pendingSignIn;
+}
+
+function openSignInDialog() {
   const dialog = document.getElementById("auth-dialog");
   const form = document.getElementById("auth-form");
   const error = document.getElementById("auth-error");
@@ -121,8 +163,7 @@ function signIn() {
           await api("/auth/register/", { method: "POST", body: {
             email: data.email, password: data.password, first_name: data.first_name, last_name: data.last_name } });
         }
-        const tokens = await api("/auth/login/", { method: "POST", body: { email: data.email, password: data.password } });
-        Auth.save(tokens, tokens.user.email);
+        await login(data.email, data.password);
         finish(true);
       } catch (e) {
         error.textContent = e.message;
@@ -144,10 +185,12 @@ function signIn() {
 }
 
 async function ensureSignedIn() {
-  return Auth.access ? true : signIn();
+  return Auth.signedIn ? true : signIn();
 }
 
-renderAccount();
+// The header as the server rendered it: its buttons get their listeners (no inline handlers).
+document.getElementById("sign-in")?.addEventListener("click", () => signIn());
+document.getElementById("sign-out")?.addEventListener("click", signOut);
 
 // The language switch submits as soon as a language is chosen (no inline handler: the CSP runs none).
 document.getElementById("language").addEventListener("change", (event) => event.target.form.submit());

@@ -62,7 +62,7 @@
     for (const s of seats) rowNumbers.set(s.y, s.row);
     for (const [y, row] of rowNumbers) {
       for (const column of [1, columns + 2]) {
-        hallEl.append(el("span", { class: "row-label", style: `grid-row:${y + 1};grid-column:${column}`, "aria-hidden": "true", text: row }));
+        hallEl.append(el("span", { class: "row-label", style: { "grid-row": y + 1, "grid-column": column }, "aria-hidden": "true", text: row }));
       }
     }
     let first = null;
@@ -70,7 +70,7 @@
       const k = key(s);
       const button = el("button", {
         type: "button", class: `seat ${s.category} ${s.status}${selected.has(k) ? " selected" : ""}`,
-        style: `grid-row:${s.y + 1};grid-column:${s.x + 2}`, tabindex: "-1", "data-key": k,
+        style: { "grid-row": s.y + 1, "grid-column": s.x + 2 }, tabindex: "-1", "data-key": k,
         "aria-pressed": selected.has(k) ? "true" : "false", "aria-disabled": s.status !== "free" ? "true" : null,
         "aria-label": label(s), title: label(s), text: s.seat,
       });

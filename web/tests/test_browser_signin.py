@@ -1,0 +1,113 @@
+"""Sign-in of the pages in a real browser: the session cookie, no token in web
+storage, the app's strict CSP with no violation, and no request to another host."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STORAGE = "() => [...Object.entries(localStorage), ...Object.entries(sessionStorage)]"
+
+
+def no_token_in_web_storage(page):
+    """localStorage and sessionStorage hold no token (the home page keeps its city and date there)."""
+    entries = page.evaluate(STORAGE)
+    assert not [(k, v) for k, v in entries if re.search(r"access|refresh|token|jwt|session", k, re.I) or "eyJ" in v], (
+        entries
+    )
+    assert {k for k, _ in entries} <= {"city", "date", "payment"}, entries
+
+
+def watch(page, live_server):
+    """Hosts asked and the page's CSP headers, from now on."""
+    page.hosts, page.policies = set(), []
+    page.on("request", lambda r: r.url.startswith("http") and page.hosts.add(urlsplit(r.url).netloc))
+    page.on(
+        "response",
+        lambda r: r.request.resource_type == "document" and page.policies.append(r.headers["content-security-policy"]),
+    )
+    page.own_host = urlsplit(live_server.url).netloc
+    return page
+
+
+def test_signing_in_through_the_dialog_keeps_no_token_and_breaks_no_rule(new_page, live_server, customer):
+    page = watch(new_page(), live_server)
+    page.goto("/tickets/")  # My tickets needs a sign-in: the dialog opens
+    page.locator("#auth-dialog").wait_for(state="visible")
+    page.fill("input[name=email]", customer.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#auth-form button[type=submit]")
+    page.locator("#auth-dialog").wait_for(state="hidden")
+    page.locator("#sign-out").wait_for()
+    page.locator("#tickets-message").filter(has_text="You have no tickets yet.").wait_for()  # the page went on
+    assert page.locator("#account .who").inner_text() == customer.first_name
+    no_token_in_web_storage(page)
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["sessionid"]["httpOnly"] and cookies["sessionid"]["sameSite"] == "Lax"
+
+    page.reload()  # the server renders the header signed in: no flash of "Sign in"
+    assert page.locator("#sign-out").is_visible() and page.locator("#sign-in").count() == 0
+    page.click("#sign-out")
+    page.locator("#sign-in").wait_for()
+    assert "sessionid" not in {c["name"] for c in page.context.cookies()}
+
+    assert page.policies and all("unsafe-inline" not in p and "style-src 'self';" in p for p in page.policies)
+    assert page.hosts == {page.own_host}
+    assert not page.js_errors  # CSP violations are counted here too (web/tests/conftest.py)
+
+
+def test_a_wrong_password_is_said_in_the_dialog_in_russian(new_page, live_server, customer):
+    page = watch(new_page(locale="ru-RU"), live_server)
+    page.goto("/")
+    page.click("#sign-in")
+    page.fill("input[name=email]", customer.email)
+    page.fill("input[name=password]", "not-the-password")
+    page.click("#auth-form button[type=submit]")
+    page.locator("#auth-error").filter(has_text="Неверный e-mail или пароль.").wait_for()
+    no_token_in_web_storage(page)
+    assert not page.js_errors
+
+
+def test_the_seat_map_is_placed_under_the_strict_csp(new_page, live_server, movie, hall):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from scheduling.services import session_create
+
+    on_sale = session_create(
+        movie=movie, hall=hall, starts_at=timezone.now() + timedelta(days=1), base_price=Decimal("400")
+    )
+    page = watch(new_page(), live_server)
+    page.goto(f"/sessions/{on_sale.pk}/")
+    seat = page.locator(".seat[data-key='3-4']")
+    seat.wait_for()
+    assert seat.evaluate("b => [getComputedStyle(b).gridRowStart, getComputedStyle(b).gridColumnStart]") == ["3", "6"]
+    first, next_one = page.locator(".seat[data-key='3-3']").bounding_box(), seat.bounding_box()
+    assert next_one["x"] > first["x"] and next_one["y"] == first["y"]  # side by side, not stacked
+    assert "unsafe-inline" not in page.policies[0] and page.hosts == {page.own_host}
+    assert not page.js_errors
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ru-RU"])
+def test_the_header_is_one_line_on_a_phone(new_page, live_server, customer, locale):
+    page = new_page(width=390, height=844, locale=locale)
+    page.goto("/")
+    page.click("#sign-in")
+    page.fill("input[name=email]", customer.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#auth-form button[type=submit]")
+    page.locator("#sign-out").wait_for()
+    page.reload()
+    boxes = page.locator(".top a:visible, .top button:visible, .top select, .top .who").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.right]; })"
+    )
+    middles = {round((top + bottom) / 2) for top, bottom, _ in boxes}
+    assert max(middles) - min(middles) <= 4, boxes  # one line
+    assert max(right for _, _, right in boxes) <= 390  # nothing runs off the screen
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
