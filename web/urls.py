@@ -1,12 +1,15 @@
 from django.urls import path
 
-from web import views
+from web import customer, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sessions/<int:pk>/", views.SessionView.as_view(), name="session"),
-    path("tickets/", views.TicketsView.as_view(), name="tickets"),
+    path("tickets/", customer.TicketsView.as_view(), name="tickets"),
+    path("orders/<str:reference>/", customer.OrderView.as_view(), name="order"),
+    path("orders/<str:reference>/calendar.ics", customer.OrderCalendarView.as_view(), name="order-calendar"),
+    path("account/", customer.AccountView.as_view(), name="account"),
     # The links in e-mails (SITE_URL + these paths): the pages call the accounts API.
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(

@@ -103,10 +103,6 @@ class SessionView(PageView):
         return context
 
 
-class TicketsView(PageView):
-    template_name = "web/tickets.html"
-
-
 class AccountLinkView(PageView):
     """A page an e-mailed link opens; its script sends ``uid`` and ``token`` to the API."""
 
