@@ -33,6 +33,47 @@ def customer_texts() -> dict:
     }
 
 
+def plural_forms(singular: str, plural: str) -> dict:
+    """A counted phrase for every plural category of the language (Intl.PluralRules picks one
+    in the browser): 1 → one, 2 → few, 5 → many and other; "%(count)d" stands for the number."""
+    return {
+        category: ngettext(singular, plural, n) for category, n in (("one", 1), ("few", 2), ("many", 5), ("other", 5))
+    }
+
+
+def checkout_texts() -> dict:
+    """Texts of the session page's checkout (static/web/seatmap.js)."""
+    return {
+        "seatName": _("Row %(row)s, seat %(seat)s"),
+        "mine": _("held for you"),
+        "seatsCount": plural_forms("%(count)d seat", "%(count)d seats"),
+        "maxSeats": plural_forms("You can choose at most %(count)d seat.", "You can choose at most %(count)d seats."),
+        "minutesLeft": plural_forms(
+            "Your seats are held for you: %(count)d minute left.",
+            "Your seats are held for you: %(count)d minutes left.",
+        ),
+        "lastMinute": _("Less than a minute left: pay now, or the seats are released."),
+        "ticketTypeFor": _("Ticket for row %(row)s, seat %(seat)s"),
+        "removeSeat": _("Remove row %(row)s, seat %(seat)s"),
+        "holdSeats": _("Hold seats"),
+        "updateHold": _("Hold with the changes"),
+        "payAmount": _("Pay %(amount)s"),
+        "holding": _("Holding your seats…"),
+        "paying": _("Starting the payment…"),
+        "toProvider": _("Taking you to the payment page…"),
+        "selectSeats": _("Select seats on the map."),
+        "estimate": _("Estimated total; a promo code applies when the seats are held."),
+        "changed": _("You changed the order: hold it again to see the new total."),
+        "subtotal": _("Tickets"),
+        "discount": _("Discount"),
+        "promoCode": _("promo code %(code)s"),
+        "bookingFee": _("Booking fee"),
+        "total": _("Total"),
+        "noSeatsLeft": _("None of the chosen seats can be held."),
+        **customer_texts(),
+    }
+
+
 def error_texts() -> dict:
     """The API's error codes as the visitor's language says them (never the raw message)."""
     return {
