@@ -408,4 +408,3 @@ class ProcessedWebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.provider}:{self.event_id}"
-

@@ -1,17 +1,18 @@
 """Reads of the booking engine: seat maps, ticket lists, sales statistics."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import orjson
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, Count, DecimalField, F, Sum, Value
+from django.db.models import Avg, Count, DecimalField, F, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from booking.models import SOLD_STATUSES, Ticket, TicketStatus
+from booking.models import SOLD_STATUSES, Booking, BookingStatus, Payment, Ticket, TicketStatus
 from pricing.models import DEFAULT_TICKET_TYPE
 from scheduling.models import Session, SessionStatus
 from scheduling.selectors import local_date_range_q, session_ticket_prices
@@ -138,6 +139,52 @@ def ticket_types_json(session: Session) -> list[dict]:
         }
         for ticket_type, prices in session_ticket_prices(session)
     ]
+
+
+# --- The customer's own orders (the web pages' reads) ----------------------------
+
+# Tickets an order shows: what was bought, held or refunded (not lapsed or released holds).
+_SHOWN_TICKETS = (TicketStatus.RESERVED, TicketStatus.PAID, TicketStatus.USED, TicketStatus.REFUNDED)
+PAST_ORDERS_SHOWN = 50
+
+
+def _order_queryset(user_id: int):
+    tickets = Ticket.objects.filter(status__in=_SHOWN_TICKETS).select_related("ticket_type").order_by("row", "seat")
+    return (
+        Booking.objects.filter(user_id=user_id)
+        .select_related("session__movie", "session__hall__cinema", "promo_code")
+        .prefetch_related(Prefetch("tickets", queryset=tickets, to_attr="shown_tickets"))
+    )
+
+
+def customer_booking(*, user_id: int, reference: str) -> Booking | None:
+    """One of the customer's bookings by reference (``None``: none of theirs),
+    with its session, cinema, shown tickets (``shown_tickets``) and its latest
+    payment (``last_payment``). Three queries."""
+    booking = _order_queryset(user_id).filter(reference=reference.upper()[:16]).first()
+    if booking is not None:
+        booking.last_payment = Payment.objects.filter(booking_id=booking.pk).order_by("-pk").first()
+    return booking
+
+
+@dataclass(frozen=True)
+class CustomerOrders:
+    upcoming: list[Booking]  # by start, soonest first
+    past: list[Booking]  # latest first, at most PAST_ORDERS_SHOWN
+
+
+def customer_orders(*, user_id: int, now: datetime | None = None) -> CustomerOrders:
+    """The customer's orders for "My tickets": paid, refunded, and holds still
+    running, each with its shown tickets; upcoming (the film has not ended) and
+    past. Three queries, however many orders."""
+    now = now or timezone.now()
+    orders = _order_queryset(user_id).filter(
+        Q(status__in=(BookingStatus.PAID, BookingStatus.REFUNDED))
+        | Q(status=BookingStatus.RESERVED, reserved_until__gt=now)
+    )
+    upcoming = list(orders.filter(session__ends_at__gt=now).order_by("session__starts_at", "pk"))
+    past = list(orders.filter(session__ends_at__lte=now).order_by("-session__starts_at", "-pk")[:PAST_ORDERS_SHOWN])
+    return CustomerOrders(upcoming=[b for b in upcoming if b.shown_tickets], past=[b for b in past if b.shown_tickets])
 
 
 def sold_seats_in_future_sessions(hall, sellable: set[tuple[int, int]]) -> set[tuple[int, int]]:

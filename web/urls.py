@@ -1,12 +1,15 @@
 from django.urls import path
 
-from web import signin, views
+from web import customer, signin, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sessions/<int:pk>/", views.SessionView.as_view(), name="session"),
-    path("tickets/", views.TicketsView.as_view(), name="tickets"),
+    path("tickets/", customer.TicketsView.as_view(), name="tickets"),
+    path("orders/<str:reference>/", customer.OrderView.as_view(), name="order"),
+    path("orders/<str:reference>/calendar.ics", customer.OrderCalendarView.as_view(), name="order-calendar"),
+    path("account/", customer.AccountView.as_view(), name="account"),
     # Sign-in of the pages by the session cookie (JSON, CSRF-checked; not part of the API).
     path("web/login/", signin.LoginView.as_view(), name="login"),
     path("web/logout/", signin.LogoutView.as_view(), name="logout"),

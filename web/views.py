@@ -4,8 +4,12 @@ everything else comes from the public REST API, called by the browser
 
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+
+from booking.services import sales_problem
+from scheduling.models import Session
 
 
 def _texts() -> dict[str, str]:
@@ -93,18 +97,28 @@ class HomeView(PageView):
 
 
 class SessionView(PageView):
+    """The checkout: the session's head is rendered here; the seat map, the hold
+    and the payment are the script's (static/web/seatmap.js) through the API."""
+
     template_name = "web/session.html"
 
     def get_context_data(self, **kwargs):
+        from web.customer import checkout_texts
+
         if kwargs["pk"] > 2**62:
             raise Http404
+        session = Session.objects.with_related().filter(pk=kwargs["pk"]).first()
+        if session is None:
+            raise Http404
         context = super().get_context_data(**kwargs)
-        context["config"]["session"] = kwargs["pk"]
+        cinema = session.hall.cinema
+        context["session"] = session
+        context["starts"] = timezone.localtime(session.starts_at, cinema.tz)
+        context["ends"] = timezone.localtime(session.ends_at, cinema.tz)
+        context["on_sale"] = sales_problem(session) is None
+        context["texts"].update(checkout_texts())
+        context["config"]["session"] = session.pk
         return context
-
-
-class TicketsView(PageView):
-    template_name = "web/tickets.html"
 
 
 class AccountLinkView(PageView):

@@ -39,6 +39,7 @@ from booking.services.payments import (
 from booking.services.refunds import (
     SessionCancellation,
     refund_attempt,
+    refund_deadline,
     refund_record,
     refund_retry,
     session_cancel,
@@ -64,6 +65,7 @@ __all__ = [
     "payment_webhook_handle",
     "payments_reconcile",
     "refund_attempt",
+    "refund_deadline",
     "refund_record",
     "refund_retry",
     "sales_problem",

@@ -87,6 +87,11 @@ def _settle_booking_status(booking: Booking, now) -> None:
         booking.save(update_fields=["status", "updated_at"])
 
 
+def refund_deadline(starts_at):
+    """Until when a paid ticket of a session starting at ``starts_at`` is refunded (the pages show it too)."""
+    return starts_at - timedelta(minutes=settings.REFUND_CUTOFF_MINUTES)
+
+
 def ticket_cancel(*, ticket: Ticket, by: User) -> Ticket:
     """Cancel a held ticket, or refund a paid one until REFUND_CUTOFF_MINUTES before the start."""
     now = timezone.now()
@@ -102,7 +107,7 @@ def ticket_cancel(*, ticket: Ticket, by: User) -> Ticket:
             booking.total = remaining or Decimal("0")
             booking.save(update_fields=["total", "updated_at"])
         elif ticket.status == TicketStatus.PAID:
-            cutoff = session.starts_at - timedelta(minutes=settings.REFUND_CUTOFF_MINUTES)
+            cutoff = refund_deadline(session.starts_at)
             if now >= cutoff:
                 raise RefundNotAllowed(
                     f"Paid tickets can be refunded until {settings.REFUND_CUTOFF_MINUTES} minutes before the start.",

@@ -8,10 +8,10 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", ["/", "/sessions/1/", "/tickets/"])
+@pytest.mark.parametrize("path", ["/", "/sessions/{session}/", "/tickets/", "/account/"])
 @pytest.mark.parametrize("language, heading", [("en", "Films and sessions"), ("ru", "Фильмы и сеансы")])
-def test_pages_render_in_both_languages(path, language, heading):
-    response = Client(HTTP_ACCEPT_LANGUAGE=language).get(path)
+def test_pages_render_in_both_languages(path, language, heading, session):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).get(path.format(session=session.pk))
     assert response.status_code == 200
     assert heading in response.content.decode()  # the navigation, on every page
 
@@ -24,6 +24,16 @@ def test_pages_reference_no_other_host():
 
 def test_a_huge_session_id_is_a_404_not_a_500():
     assert Client().get("/sessions/99999999999999999999999/").status_code == 404
+    assert Client().get("/sessions/12345/").status_code == 404  # no such session
+
+
+def test_the_session_page_shows_film_cinema_hall_and_local_times(session):
+    html = Client(HTTP_ACCEPT_LANGUAGE="ru").get(f"/sessions/{session.pk}/").content.decode()
+    starts = session.starts_at.astimezone(session.hall.cinema.tz)
+    ends = session.ends_at.astimezone(session.hall.cinema.tz)
+    assert "Сталкер" in html and "Октябрь, Новый Арбат, 24" in html and "Зал 1" in html
+    assert f"{starts:%H:%M}</time>–<time" in html and f">{ends:%H:%M}</time>" in html
+    assert "4242" not in html  # no test card on our pages
 
 
 @pytest.mark.parametrize("path", ["/password-reset/", "/password-reset/MQ/abc-123/", "/verify-email/MQ/abc:123/"])

@@ -109,7 +109,7 @@ function renderAccount() {
   box.replaceChildren();
   if (Auth.signedIn) {
     const name = Auth.user.first_name || Auth.user.email || "";
-    box.append(el("span", { class: "who", "data-email": Auth.user.email || "", text: name }), " ",
+    box.append(el("a", { class: "who", href: "/account/", "data-email": Auth.user.email || "", text: name }), " ",
       el("button", { type: "button", class: "link", id: "sign-out", onclick: signOut, text: T.signOut }));
   } else {
     box.append(el("button", { type: "button", class: "link", id: "sign-in", onclick: () => signIn(), text: T.signIn }));

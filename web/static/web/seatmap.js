@@ -1,220 +1,388 @@
-// The seat map: the hall drawn from the session's layout; select seats with the
-// mouse or the keyboard (arrows move, Enter/Space select), hold, pay.
+// The checkout of one session: the seat map (a grid of rows of seat buttons,
+// arrow keys move, Enter or Space chooses), a ticket type per seat, a promo
+// code, the hold and its summary as the server priced it, then the payment on
+// the provider's page, which sends the customer back to the order's page.
+// Positions are set through the CSSOM (the CSP allows no style attributes).
 "use strict";
 
-(function seatMap() {
+(function checkout() {
   const sessionId = CONFIG.session;
   const hallEl = document.getElementById("hall");
+  const scrollEl = document.getElementById("hall-scroll");
   const chosenEl = document.getElementById("chosen");
-  const totalEl = document.getElementById("total");
-  const message = document.getElementById("message");
-  const holdButton = document.getElementById("hold");
-  const payBox = document.getElementById("pay-box");
-  const payForm = document.getElementById("pay-form");
+  const promoEl = document.getElementById("promo");
+  const promoMessage = document.getElementById("promo-message");
+  const summaryEl = document.getElementById("summary");
+  const estimateEl = document.getElementById("estimate");
   const countdownEl = document.getElementById("countdown");
-  document.getElementById("total-label").textContent = T.total;
-  document.getElementById("countdown-label").textContent = T.heldUntil;
-
-  let seats = [];                 // from the API
-  const selected = new Map();     // "row-seat" → seat
-  let buttons = new Map();        // "row-seat" → button
-  let hold = JSON.parse(sessionStorage.getItem(`hold:${sessionId}`) || "null");
-  let timer = null;
+  const countdownText = document.getElementById("countdown-text");
+  const countdownClock = document.getElementById("countdown-clock");
+  const message = document.getElementById("message");
+  const holdAlert = document.getElementById("hold-alert");
+  const action = document.getElementById("action");
+  const fmt = (text, values) => text.replace(/%\((\w+)\)[sd]/g, (_, name) => String(values[name]));
   const key = (s) => `${s.row}-${s.seat}`;
+  const ZOOM = [24, 30, 36, 44];
 
-  function say(text, kind = "") { message.textContent = text; message.className = `message ${kind}`; }
+  let map = null;                 // the seat map document
+  let seats = new Map();          // "row-seat" → seat
+  let buttons = new Map();        // "row-seat" → button
+  const selected = new Map();     // "row-seat" → ticket type code
+  let hold = null;                // the held booking, as the API answered it
+  let timer = null;
+  let warned = false;
+  let zoom = 1;
+  let busy = false;
 
-  async function loadHead() {
-    const s = await api(`/sessions/${sessionId}/`);
-    document.title = `${s.movie.title} · ${localDateTime(s.starts_at)}`;
-    document.getElementById("session-head").replaceChildren(
-      el("h1", {}, s.movie.title, " ", el("span", { class: "age", text: s.movie.age_rating })),
-      el("p", { class: "meta", text: `${s.cinema.name}, ${s.cinema.address} · ${s.hall.name} · ${localDateTime(s.starts_at)} · ${s.format.toUpperCase()}` }));
+  const seatName = (s) => fmt(T.seatName, s);
+  const typeName = (t) => (t.names && t.names[LANG]) || t.name;
+  const typesFor = (s) => map.ticket_types.filter((t) => t.prices[s.category] !== undefined);
+  const mine = () => new Set(hold ? hold.tickets.filter((t) => t.status === "reserved").map(key) : []);
+
+  function stateOf(s) {
+    if (selected.has(key(s))) return "selected";
+    if (mine().has(key(s))) return "mine";
+    return s.status;
   }
 
+  function seatLabel(s) {
+    const state = stateOf(s);
+    const word = state === "selected" ? T.selected : state === "mine" ? T.mine : T[state];
+    return `${seatName(s)}, ${T[s.category]}, ${rub(s.price)}, ${word}`;
+  }
+
+  // --- The map -----------------------------------------------------------
   async function loadSeats() {
-    const data = await api(`/sessions/${sessionId}/seats/`);
-    seats = data.seats;
-    if (!hold) {
-      for (const [k] of [...selected]) {   // keep only what is still free
-        const now = seats.find((x) => key(x) === k);
-        if (!now || now.status !== "free") selected.delete(k);
-      }
+    map = await api(`/sessions/${sessionId}/seats/`);
+    seats = new Map(map.seats.map((s) => [key(s), s]));
+    draw();
+  }
+
+  function draw() {
+    const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
+    const columns = Math.max(...map.seats.map((s) => s.x)) + 1;
+    hallEl.style.setProperty("--columns", columns);
+    const rows = new Map();
+    for (const s of map.seats) {
+      if (!rows.has(s.y)) rows.set(s.y, []);
+      rows.get(s.y).push(s);
     }
-    draw(data);
-    update();
-  }
-
-  function label(s) {
-    const state = selected.has(key(s)) ? T.selected : T[s.status];
-    return `${T.row} ${s.row}, ${T.seat} ${s.seat}, ${T[s.category]}, ${money(s.price)}, ${state}`;
-  }
-
-  function draw(data) {
-    const focusedKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
-    const columns = Math.max(...seats.map((s) => s.x)) + 1;
-    const rows = Math.max(...seats.map((s) => s.y)) + 1;
-    hallEl.style.setProperty("--columns", columns + 2);
-    hallEl.style.setProperty("--rows", rows);
-    hallEl.replaceChildren();
     buttons = new Map();
-    const rowNumbers = new Map();
-    for (const s of seats) rowNumbers.set(s.y, s.row);
-    for (const [y, row] of rowNumbers) {
-      for (const column of [1, columns + 2]) {
-        hallEl.append(el("span", { class: "row-label", style: { "grid-row": y + 1, "grid-column": column }, "aria-hidden": "true", text: row }));
+    const rowEls = [];
+    for (const [y, rowSeats] of [...rows].sort((a, b) => a[0] - b[0])) {
+      const number = rowSeats[0].row;
+      const rowEl = el("div", { role: "row", class: "hall-row" });
+      rowEl.style.gridRowStart = String(y + 1);
+      rowEl.append(el("span", { role: "rowheader", class: "row-label" },
+        el("span", { class: "visually-hidden", text: `${T.row} ` }), String(number)));
+      for (const s of rowSeats.sort((a, b) => a.x - b.x)) {
+        const cell = el("span", { role: "gridcell", class: "seat-cell" });
+        cell.style.gridColumnStart = String(s.x + 2);
+        const button = el("button", { type: "button", tabindex: "-1", "data-key": key(s), text: String(s.seat) });
+        button.addEventListener("click", () => toggle(s));
+        button.addEventListener("keydown", (event) => move(event, s));
+        cell.append(button);
+        buttons.set(key(s), button);
+        rowEl.append(cell);
       }
+      const right = el("span", { class: "row-label end", "aria-hidden": "true", text: String(number) });
+      right.style.gridColumnStart = String(columns + 2);
+      rowEl.append(right);
+      rowEls.push(rowEl);
     }
-    let first = null;
-    for (const s of seats) {
-      const k = key(s);
-      const button = el("button", {
-        type: "button", class: `seat ${s.category} ${s.status}${selected.has(k) ? " selected" : ""}`,
-        style: { "grid-row": s.y + 1, "grid-column": s.x + 2 }, tabindex: "-1", "data-key": k,
-        "aria-pressed": selected.has(k) ? "true" : "false", "aria-disabled": s.status !== "free" ? "true" : null,
-        "aria-label": label(s), title: label(s), text: s.seat,
-      });
-      button.addEventListener("click", () => toggle(s));
-      button.addEventListener("keydown", (e) => move(e, s));
-      buttons.set(k, button);
-      hallEl.append(button);
-      if (!first && s.status === "free") first = button;
-    }
-    const focus = (focusedKey && buttons.get(focusedKey)) || first || buttons.values().next().value;
-    if (focus) focus.tabIndex = 0;
-    if (focusedKey && buttons.get(focusedKey)) buttons.get(focusedKey).focus();
-    legend(data.prices);
+    hallEl.replaceChildren(...rowEls);
+    hallEl.setAttribute("aria-busy", "false");
+    for (const s of map.seats) paint(s);
+    const first = [...buttons.keys()].find((k) => stateOf(seats.get(k)) === "free") || buttons.keys().next().value;
+    const start = (focused && buttons.get(focused)) || buttons.get(first);
+    if (start) start.tabIndex = 0;
+    if (focused && buttons.get(focused)) buttons.get(focused).focus();
+    legend();
+    fitZoom();
   }
 
-  function legend(prices) {
-    const present = new Set(seats.map((s) => s.category));
-    const items = [...present].map((c) => el("li", {}, el("span", { class: `swatch seat ${c} free`, "aria-hidden": "true" }), `${T[c]} — ${money(prices[c])}`));
-    for (const state of ["held", "sold", "blocked"]) {
-      items.push(el("li", {}, el("span", { class: `swatch seat standard ${state}`, "aria-hidden": "true" }), T[state]));
+  function paint(s) {
+    const button = buttons.get(key(s));
+    if (!button) return;
+    const state = stateOf(s);
+    button.className = `seat ${s.category} ${state}`;
+    button.setAttribute("aria-pressed", state === "selected" ? "true" : "false");
+    if (state === "free" || state === "selected" || state === "mine") button.removeAttribute("aria-disabled");
+    else button.setAttribute("aria-disabled", "true");
+    button.setAttribute("aria-label", seatLabel(s));
+  }
+
+  function legend() {
+    const present = [...new Set(map.seats.map((s) => s.category))];
+    const items = present.map((c) => el("li", {}, el("span", { class: `swatch seat ${c} free`, "aria-hidden": "true" }),
+      `${T[c]} — ${rub(map.prices[c])}`));
+    for (const state of ["selected", "mine", "held", "sold", "blocked"]) {
+      items.push(el("li", {}, el("span", { class: `swatch seat standard ${state}`, "aria-hidden": "true" }),
+        state === "mine" ? T.mine : T[state]));
     }
-    items.push(el("li", {}, el("span", { class: "swatch seat standard free selected", "aria-hidden": "true" }), T.selected));
+    if (Number(map.booking_fee) > 0) items.push(el("li", { text: `${T.bookingFee}: ${rub(map.booking_fee)}` }));
     document.getElementById("legend").replaceChildren(...items);
   }
 
   function toggle(s) {
-    if (hold) return;                       // seats are fixed while held
-    if (s.status !== "free") return;
+    if (busy) return;
     const k = key(s);
-    if (selected.has(k)) selected.delete(k);
-    else if (selected.size >= CONFIG.maxSeats) { say(T.maxSeats.replace("%(n)s", CONFIG.maxSeats), "warn"); return; }
-    else selected.set(k, s);
-    say("");
-    const button = buttons.get(k);
-    button.classList.toggle("selected", selected.has(k));
-    button.setAttribute("aria-pressed", selected.has(k) ? "true" : "false");
-    button.setAttribute("aria-label", label(s));
-    update();
+    const state = stateOf(s);
+    if (state === "selected") selected.delete(k);
+    else if (state === "free" || state === "mine") {
+      if (selected.size >= CONFIG.maxSeats) { showMessage(message, plural(T.maxSeats, CONFIG.maxSeats), "warn"); return; }
+      const types = typesFor(s);
+      selected.set(k, (types.find((t) => t.code === "adult") || types[0] || { code: "adult" }).code);
+    } else return;
+    showMessage(message, "");
+    paint(s);
+    render();
   }
 
-  // Arrow keys: to the nearest seat in that direction (gaps and aisles skipped).
+  // Arrow keys: to the nearest seat that way (gaps and aisles skipped); Home and End: the row's ends.
   function move(event, from) {
     const directions = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-    const d = directions[event.key];
-    if (!d) return;
+    let best = null;
+    if (event.key === "Home" || event.key === "End") {
+      const row = map.seats.filter((s) => s.y === from.y).sort((a, b) => a.x - b.x);
+      best = event.key === "Home" ? row[0] : row[row.length - 1];
+    } else if (directions[event.key]) {
+      const [dx0, dy0] = directions[event.key];
+      let bestScore = Infinity;
+      for (const s of map.seats) {
+        const dx = s.x - from.x; const dy = s.y - from.y;
+        const along = dx0 ? dx * dx0 : dy * dy0;
+        if (along <= 0) continue;
+        const score = along + (dx0 ? Math.abs(dy) : Math.abs(dx)) * 4;
+        if (score < bestScore) { bestScore = score; best = s; }
+      }
+    } else return;
     event.preventDefault();
-    let best = null; let bestScore = Infinity;
-    for (const s of seats) {
-      const dx = s.x - from.x; const dy = s.y - from.y;
-      const along = d[0] ? dx * d[0] : dy * d[1];
-      if (along <= 0) continue;
-      const across = d[0] ? Math.abs(dy) : Math.abs(dx);
-      const score = along + across * 4;
-      if (score < bestScore) { bestScore = score; best = s; }
-    }
     if (!best) return;
-    const current = buttons.get(key(from)); const next = buttons.get(key(best));
-    current.tabIndex = -1; next.tabIndex = 0; next.focus();
+    buttons.get(key(from)).tabIndex = -1;
+    const next = buttons.get(key(best));
+    next.tabIndex = 0;
+    next.focus();
+    next.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
 
-  function update() {
-    const list = [...selected.values()].sort((a, b) => a.row - b.row || a.seat - b.seat);
-    chosenEl.replaceChildren(...list.map((s) => el("li", { text: `${T.row} ${s.row}, ${T.seat} ${s.seat} — ${T[s.category]}, ${money(s.price)}` })));
-    totalEl.textContent = money(list.reduce((sum, s) => sum + Number(s.price), 0));
-    holdButton.disabled = !list.length || Boolean(hold);
-    holdButton.hidden = Boolean(hold);
-    if (!list.length && !hold) say(T.selectSeats);
+  // --- Zoom (phone): seats never smaller than 24 px; the map scrolls sideways in its box.
+  function applyZoom() {
+    hallEl.style.setProperty("--seat", `${ZOOM[zoom]}px`);
+    document.getElementById("zoom-out").disabled = zoom === 0;
+    document.getElementById("zoom-in").disabled = zoom === ZOOM.length - 1;
+  }
+  let zoomChosen = false;
+  function fitZoom() {
+    if (zoomChosen) { applyZoom(); return; }
+    const columns = Math.max(...map.seats.map((s) => s.x)) + 3;
+    const room = scrollEl.clientWidth;
+    zoom = 0;
+    for (let i = ZOOM.length - 1; i >= 0; i -= 1) if (columns * (ZOOM[i] + 4) <= room) { zoom = Math.min(i, 2); break; }
+    applyZoom();
+  }
+  document.getElementById("zoom-in").addEventListener("click", () => { zoomChosen = true; zoom = Math.min(zoom + 1, ZOOM.length - 1); applyZoom(); });
+  document.getElementById("zoom-out").addEventListener("click", () => { zoomChosen = true; zoom = Math.max(zoom - 1, 0); applyZoom(); });
+
+  // --- The order panel ---------------------------------------------------
+  function chosenList() {
+    return [...selected.keys()].map((k) => seats.get(k)).filter(Boolean).sort((a, b) => a.row - b.row || a.seat - b.seat);
   }
 
-  holdButton.addEventListener("click", async () => {
+  function heldShape() {
+    if (!hold) return "";
+    const tickets = hold.tickets.filter((t) => t.status === "reserved");
+    return `${tickets.map((t) => `${key(t)}:${t.ticket_type}`).sort().join(",")}|${(hold.promo_code || "").toUpperCase()}`;
+  }
+  function wantedShape() {
+    return `${[...selected].map(([k, type]) => `${k}:${type}`).sort().join(",")}|${promoEl.value.trim().toUpperCase()}`;
+  }
+  const changed = () => Boolean(hold) && heldShape() !== wantedShape();
+
+  function typePrice(s, code) {
+    const type = map.ticket_types.find((t) => t.code === code);
+    return Number(type && type.prices[s.category] !== undefined ? type.prices[s.category] : s.price);
+  }
+
+  function render() {
+    const list = chosenList();
+    chosenEl.replaceChildren(...list.map((s) => {
+      const k = key(s);
+      const id = `type-${k}`;
+      const select = el("select", { id, "aria-label": fmt(T.ticketTypeFor, s) },
+        ...typesFor(s).map((t) => el("option", { value: t.code, selected: t.code === selected.get(k) },
+          `${typeName(t)} — ${rub(t.prices[s.category])}`)));
+      select.addEventListener("change", () => { selected.set(k, select.value); render(); });
+      const remove = el("button", { type: "button", class: "remove", "aria-label": fmt(T.removeSeat, s), text: "×" });
+      remove.addEventListener("click", () => toggle(s));
+      return el("li", { "data-key": k },
+        el("span", { class: "chosen-seat", text: `${seatName(s)} · ${T[s.category]}` }), select, remove);
+    }));
+    const fee = Number(map.booking_fee);
+    const estimate = list.reduce((sum, s) => sum + typePrice(s, selected.get(key(s))) + fee, 0);
+    const showHeld = hold && !changed();
+    summaryEl.hidden = !showHeld;
+    if (showHeld) renderSummary();
+    estimateEl.hidden = showHeld || !list.length;
+    estimateEl.textContent = hold ? T.changed : T.estimate;
+    document.getElementById("bar-count").textContent = list.length ? plural(T.seatsCount, list.length) : "";
+    document.getElementById("total").textContent = showHeld ? rub(hold.total) : list.length ? rub(estimate) : "";
+    if (showHeld) action.textContent = fmt(T.payAmount, { amount: rub(hold.total) });
+    else action.textContent = hold ? T.updateHold : T.holdSeats;
+    action.disabled = busy || !list.length;
+    countdownEl.hidden = !hold;
+    if (!list.length && !hold && !message.textContent) showMessage(message, T.selectSeats);
+  }
+
+  function renderSummary() {
+    const lines = hold.tickets.filter((t) => t.status === "reserved").map((t) => {
+      const type = map.ticket_types.find((x) => x.code === t.ticket_type);
+      const base = Number(t.price) - Number(t.fee) + Number(t.discount);
+      return el("tr", {},
+        el("th", { scope: "row", text: `${seatName(t)} · ${type ? typeName(type) : t.ticket_type}` }),
+        el("td", { text: rub(base) }));
+    });
+    document.getElementById("summary-lines").replaceChildren(...lines);
+    const totals = [];
+    if (Number(hold.discount) > 0) {
+      totals.push(el("tr", { class: "discount" },
+        el("th", { scope: "row", text: `${T.discount} (${fmt(T.promoCode, { code: hold.promo_code })})` }),
+        el("td", { text: `−${rub(hold.discount)}` })));
+    }
+    if (Number(hold.booking_fees) > 0) {
+      totals.push(el("tr", {}, el("th", { scope: "row", text: T.bookingFee }), el("td", { text: rub(hold.booking_fees) })));
+    }
+    totals.push(el("tr", { class: "grand" }, el("th", { scope: "row", text: T.total }), el("td", { text: rub(hold.total) })));
+    document.getElementById("summary-totals").replaceChildren(...totals);
+  }
+
+  promoEl.addEventListener("input", () => { showMessage(promoMessage, ""); promoEl.removeAttribute("aria-invalid"); render(); });
+
+  // --- Hold, change, pay -------------------------------------------------
+  action.addEventListener("click", async () => {
+    if (busy) return;
+    if (hold && !changed()) { await pay(); return; }
     if (!(await ensureSignedIn())) return;
-    holdButton.disabled = true; say(T.holding);
+    busy = true; render();
+    showMessage(message, T.holding);
     try {
-      const booking = await api("/tickets/", { method: "POST", body: {
-        session: sessionId, seats: [...selected.values()].map((s) => ({ row: s.row, seat: s.seat })) } });
-      hold = { ticket: booking.tickets[0].id, until: booking.reserved_until, reference: booking.reference,
-               seats: booking.tickets.map((t) => ({ row: t.row, seat: t.seat, category: t.category, price: t.price })) };
-      sessionStorage.setItem(`hold:${sessionId}`, JSON.stringify(hold));
-      say("");
-      showHold();
+      if (hold) await release(hold);
+      const list = chosenList();
+      const body = { session: sessionId, seats: list.map((s) => ({ row: s.row, seat: s.seat, ticket_type: selected.get(key(s)) })) };
+      if (promoEl.value.trim()) body.promo_code = promoEl.value.trim();
+      setHold(await api("/tickets/", { method: "POST", body }));
+      showMessage(holdAlert, "");
+      showMessage(message, "");
       await loadSeats();
     } catch (e) {
-      if (e.body.code === "seat_unavailable") {
-        const taken = (e.body.details.seats || []).map((s) => `${T.row} ${s.row}, ${T.seat} ${s.seat}`).join("; ");
-        say(`${T.seatsTaken} ${taken}`, "warn");
-        await loadSeats();
-      } else say(`${T.error} ${e.message}`, "error");
-      update();
+      await refused(e);
+    } finally {
+      busy = false; render();
     }
   });
 
-  function showHold() {
-    for (const s of hold.seats) selected.set(key(s), { ...s, status: "held" });
-    payBox.hidden = false;
-    update();
-    clearInterval(timer);
-    const tick = () => {
-      const left = Math.max(0, Math.round((new Date(hold.until) - Date.now()) / 1000));
-      countdownEl.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-      if (left <= 0) lapse();
-    };
-    tick(); timer = setInterval(tick, 1000);
-    document.getElementById("pay").focus();
+  async function release(booking) {
+    const held = booking.tickets.filter((t) => t.status === "reserved");
+    setHold(null);
+    for (const t of held) await api(`/tickets/${t.id}/cancel/`, { method: "POST" });
   }
 
-  function endHold() {
-    clearInterval(timer); hold = null; sessionStorage.removeItem(`hold:${sessionId}`);
-    payBox.hidden = true; selected.clear();
-  }
-
-  async function lapse() { endHold(); say(T.holdLapsed, "warn"); await loadSeats(); }
-
-  // Paying: the provider's page takes the card; "My tickets" polls the payment on return.
-  // One idempotency key per hold and attempt: a double click replays, a new attempt after a failure does not.
-  payForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const pay = document.getElementById("pay");
-    pay.disabled = true; say(T.paying);
-    if (!hold.payKey) {
-      const keyBytes = crypto.getRandomValues(new Uint8Array(16));
-      hold.payKey = [...keyBytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-      sessionStorage.setItem(`hold:${sessionId}`, JSON.stringify(hold));
+  async function refused(e) {
+    const body = (e && e.body) || {};
+    if (body.code === "promo_invalid") {
+      showMessage(promoMessage, humanError(e), "error");
+      promoEl.setAttribute("aria-invalid", "true");
+      showMessage(message, "");
+      promoEl.focus();
+      return;
     }
+    if (body.code === "seat_unavailable") {
+      const taken = (body.details && body.details.seats) || [];
+      for (const s of taken) selected.delete(key(s));
+      showMessage(message, `${humanError(e)} ${taken.map(seatName).join("; ")}`, "warn");
+    } else showMessage(message, humanError(e), "error");
+    try { await loadSeats(); } catch (ignored) { /* the message above says enough */ }
+  }
+
+  async function pay() {
+    busy = true; render();
+    showMessage(message, T.paying);
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const idempotencyKey = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const first = hold.tickets.find((t) => t.status === "reserved");
     try {
-      const started = await api(`/tickets/${hold.ticket}/pay/`, { method: "POST", headers: { "Idempotency-Key": hold.payKey },
-        body: { payment_method: "card", return_url: "/tickets/" } });
-      sessionStorage.setItem("payment", String(started.payment.id));
-      delete hold.payKey;  // coming back to this page means trying again
-      hold.until = started.booking.reserved_until;  // a short hold is extended for the payment
-      sessionStorage.setItem(`hold:${sessionId}`, JSON.stringify(hold));
-      say(T.toProvider);
+      const started = await api(`/tickets/${first.id}/pay/`, {
+        method: "POST", headers: { "Idempotency-Key": idempotencyKey },
+        body: { payment_method: "card", return_url: `/orders/${hold.reference}/` } });
+      showMessage(message, T.toProvider);
       window.location.assign(started.payment.confirmation_url);
     } catch (e) {
-      if (e.body.code === "hold_expired") await lapse();
-      else if (e.body.code === "payment_in_progress" && e.body.details.confirmation_url) {
-        sessionStorage.setItem("payment", String(e.body.details.payment));
-        window.location.assign(e.body.details.confirmation_url);
-      } else say(`${T.error} ${e.message}`, "error");
-      pay.disabled = false;
+      const body = (e && e.body) || {};
+      if (body.code === "payment_in_progress" && body.details && body.details.confirmation_url) {
+        window.location.assign(body.details.confirmation_url);
+        return;
+      }
+      busy = false;
+      if (body.code === "hold_expired") { lapse(); return; }
+      if (body.code === "already_paid") { window.location.assign(`/orders/${hold.reference}/`); return; }
+      showMessage(message, humanError(e), "error");
+      render();
     }
-  });
+  }
 
-  Promise.all([loadHead(), loadSeats()]).then(() => {
-    if (hold && new Date(hold.until) > Date.now()) showHold();
-    else if (hold) endHold();
-  }).catch((e) => say(`${T.error} ${e.message}`, "error"));
+  // --- The hold's clock ----------------------------------------------------
+  function setHold(booking) {
+    hold = booking;
+    clearInterval(timer);
+    warned = false;
+    if (!hold) { countdownEl.classList.remove("warn"); return; }
+    for (const t of hold.tickets) if (t.status === "reserved") selected.set(key(t), t.ticket_type);
+    promoEl.value = hold.promo_code || "";
+    let lastMinute = null;
+    const tick = () => {
+      const left = Math.max(0, Math.round((new Date(hold.reserved_until) - Date.now()) / 1000));
+      countdownClock.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      const minutes = Math.ceil(left / 60);
+      if (left <= 60 && !warned) {
+        warned = true;
+        countdownEl.classList.add("warn");
+        countdownText.textContent = T.lastMinute;
+      } else if (left > 60 && minutes !== lastMinute) {
+        lastMinute = minutes;  // the live region speaks once a minute, not every second
+        countdownText.textContent = plural(T.minutesLeft, minutes);
+      }
+      if (left <= 0) lapse();
+    };
+    tick();
+    timer = setInterval(tick, 1000);
+  }
+
+  // A lapsed hold: a message that stays until the next hold, the seats as they are now.
+  function lapse() {
+    const had = hold;
+    setHold(null);
+    if (had) for (const t of had.tickets) selected.delete(key(t));
+    showMessage(holdAlert, T.errors.hold_expired, "warn");
+    showMessage(message, "");
+    loadSeats().then(render, () => render());
+  }
+
+  // Reloading the page during a hold: the server says which seats are the visitor's.
+  async function loadMyHold() {
+    let page;
+    try {
+      page = await api(`/tickets/?session=${sessionId}&status=reserved&page_size=100`, { auth: true });
+    } catch (e) {
+      return;  // not signed in: nothing held
+    }
+    const now = Date.now();
+    const live = page.results.filter((t) => new Date(t.reserved_until) > now);
+    if (!live.length) return;
+    setHold(await api(`/bookings/${live[0].booking}/`, { auth: true }));
+  }
+
+  applyZoom();
+  Promise.all([loadSeats(), loadMyHold()])
+    .then(() => { if (hold) draw(); render(); })
+    .catch((e) => showMessage(message, humanError(e), "error"));
 })();
