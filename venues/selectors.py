@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils.text import capfirst
 
 from venues.models import Cinema, Hall
 
@@ -36,3 +37,12 @@ def cinema_for_page(slug: str) -> Cinema | None:
     """An active cinema with its active halls (two queries), or None."""
     halls = Prefetch("halls", queryset=Hall.objects.filter(is_active=True).order_by("number"))
     return Cinema.objects.filter(is_active=True, slug=slug).prefetch_related(halls).first()
+
+
+def amenity_labels(cinema: Cinema) -> list[str]:
+    """The cinema's amenities, named in the active language."""
+    return [
+        capfirst(Cinema._meta.get_field(field).verbose_name)
+        for field in Cinema.AMENITY_FIELDS.values()
+        if getattr(cinema, field)
+    ]

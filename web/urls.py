@@ -1,10 +1,12 @@
 from django.urls import path
 
-from web import views
+from web import views, views_browse
 
 app_name = "web"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", views_browse.HomeView.as_view(), name="home"),
+    path("films/<slug:slug>/", views_browse.FilmView.as_view(), name="film"),
+    path("cinemas/<slug:slug>/", views_browse.CinemaView.as_view(), name="cinema"),
     path("sessions/<int:pk>/", views.SessionView.as_view(), name="session"),
     path("tickets/", views.TicketsView.as_view(), name="tickets"),
     # The links in e-mails (SITE_URL + these paths): the pages call the accounts API.

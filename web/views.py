@@ -88,10 +88,6 @@ class PageView(TemplateView):
         return context
 
 
-class HomeView(PageView):
-    template_name = "web/home.html"
-
-
 class SessionView(PageView):
     template_name = "web/session.html"
 
