@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from pricing.models import PriceCardPrice, TicketType
+from pricing.models import DEFAULT_TICKET_TYPE, PriceCardPrice, TicketType
 from pricing.selectors import card_price_table, default_ticket_type
 from scheduling.models import Session, SessionStatus
 from venues.models import Cinema, SeatCategory
@@ -149,16 +149,19 @@ def _present_categories(hall) -> list[str]:
 
 
 def _card_prices(card_ids) -> dict[int, dict[str, Decimal]]:
-    """Per price card, the cheapest price per seat category among its active ticket
-    types (the listing's "from"). One query."""
-    prices: dict[int, dict[str, Decimal]] = {}
+    """Per price card, its price per seat category of the adult ticket (of the
+    cheapest type when it has no adult price): the listing's "from". One query."""
+    adult: dict[int, dict[str, Decimal]] = {}
+    cheapest: dict[int, dict[str, Decimal]] = {}
     rows = PriceCardPrice.objects.filter(card_id__in=card_ids, ticket_type__is_active=True).values_list(
-        "card_id", "category", "price"
+        "card_id", "category", "price", "ticket_type__code"
     )
-    for card_id, category, price in rows:
-        card = prices.setdefault(card_id, {})
+    for card_id, category, price, code in rows:
+        card = cheapest.setdefault(card_id, {})
         card[category] = min(price, card.get(category, price))
-    return prices
+        if code == DEFAULT_TICKET_TYPE:
+            adult.setdefault(card_id, {})[category] = price
+    return {card_id: adult.get(card_id) or prices for card_id, prices in cheapest.items()}
 
 
 def showtimes(sessions) -> list[Showtime]:
