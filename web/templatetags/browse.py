@@ -3,7 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.translation import get_language, get_language_info, gettext, ngettext
+from django.utils.translation import get_language, get_language_info, gettext
 
 register = template.Library()
 
@@ -66,11 +66,6 @@ def language_name(code: str) -> str:
         return get_language_info(code)["name_translated"]
     except KeyError:
         return code.upper()
-
-
-@register.filter
-def seats_left(count: int) -> str:
-    return ngettext("%(n)s seat left", "%(n)s seats left", count) % {"n": count}
 
 
 @register.filter
