@@ -74,9 +74,9 @@ def _city_of(request, all_cities, asked: str | None):
     return default_city(all_cities), False
 
 
-def _remember_city(response, city) -> None:
+def _remember_city(request, response, city) -> None:
     response.set_cookie(
-        CITY_COOKIE, quote(city.name), max_age=CITY_COOKIE_AGE, samesite="Lax", secure=not settings.DEBUG
+        CITY_COOKIE, quote(city.name), max_age=CITY_COOKIE_AGE, samesite="Lax", secure=request.is_secure()
     )
 
 
@@ -149,7 +149,7 @@ class HomeView(BrowsePageView):
         )
         response = self.render_to_response(context)
         if asked:
-            _remember_city(response, city)
+            _remember_city(request, response, city)
         return response
 
 
