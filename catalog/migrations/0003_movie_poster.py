@@ -4,25 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_movie_search_text'),
+        ("catalog", "0002_movie_search_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='movie',
-            name='poster',
-            field=models.ImageField(blank=True, help_text='Portrait, 2:3. The listing and the film page show copies made from it.', upload_to='posters/', verbose_name='poster'),
+            model_name="movie",
+            name="poster",
+            field=models.ImageField(
+                blank=True,
+                help_text="Portrait, 2:3. The listing and the film page show copies made from it.",
+                upload_to="posters/",
+                verbose_name="poster",
+            ),
         ),
         migrations.AddField(
-            model_name='movie',
-            name='poster_medium',
-            field=models.ImageField(blank=True, editable=False, upload_to='posters/medium/', verbose_name='poster, page size'),
+            model_name="movie",
+            name="poster_medium",
+            field=models.ImageField(
+                blank=True, editable=False, upload_to="posters/medium/", verbose_name="poster, page size"
+            ),
         ),
         migrations.AddField(
-            model_name='movie',
-            name='poster_small',
-            field=models.ImageField(blank=True, editable=False, upload_to='posters/small/', verbose_name='poster, grid size'),
+            model_name="movie",
+            name="poster_small",
+            field=models.ImageField(
+                blank=True, editable=False, upload_to="posters/small/", verbose_name="poster, grid size"
+            ),
         ),
     ]

@@ -14,21 +14,27 @@ def fill_english_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('venues', '0002_cinema_booking_fee'),
+        ("venues", "0002_cinema_booking_fee"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cinema',
-            name='city_en',
-            field=models.CharField(blank=True, help_text="Empty: the city's usual English name.", max_length=100, verbose_name='city in English'),
+            model_name="cinema",
+            name="city_en",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the city's usual English name.",
+                max_length=100,
+                verbose_name="city in English",
+            ),
         ),
         migrations.AddField(
-            model_name='cinema',
-            name='name_en',
-            field=models.CharField(blank=True, help_text='Empty: the name transliterated.', max_length=200, verbose_name='name in English'),
+            model_name="cinema",
+            name="name_en",
+            field=models.CharField(
+                blank=True, help_text="Empty: the name transliterated.", max_length=200, verbose_name="name in English"
+            ),
         ),
         migrations.RunPython(fill_english_names, migrations.RunPython.noop),
     ]
