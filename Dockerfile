@@ -18,7 +18,7 @@ COPY --chown=cinema:cinema . .
 # collectstatic needs settings but no secret or database: a throwaway key for this step only.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-build-step-key-not-used-at-runtime-xxxxxxxxxx \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput \
-    && rm -f /tmp/build.sqlite3 && chown -R cinema:cinema /app/staticfiles
+    && rm -f /tmp/build.sqlite3 && mkdir -p /app/media && chown -R cinema:cinema /app/staticfiles /app/media
 USER cinema
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from catalog.models import Genre, Movie
+from catalog.services import movie_poster_thumbnails
 from cinema.admin_utils import ModelAdmin
 
 
@@ -36,3 +37,5 @@ class MovieAdmin(ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if "poster" in form.changed_data:
+            movie_poster_thumbnails(movie=obj)

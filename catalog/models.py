@@ -30,6 +30,9 @@ class Genre(models.Model):
     def __str__(self):
         return self.name
 
+    def name_for(self, language: str) -> str:
+        return self.name_ru if language.startswith("ru") and self.name_ru else self.name
+
 
 class MovieQuerySet(models.QuerySet):
     def now_showing(self, today=None):
@@ -62,6 +65,15 @@ class Movie(models.Model):
     original_language = models.CharField(_("original language"), max_length=8, default="ru")
     age_rating = models.CharField(_("age rating"), max_length=3, choices=AgeRating.choices, default=AgeRating.TWELVE)
     poster_url = models.URLField(_("poster URL"), max_length=500, blank=True)
+    poster = models.ImageField(
+        _("poster"),
+        upload_to="posters/",
+        blank=True,
+        help_text=_("Portrait, 2:3. The listing and the film page show copies made from it."),
+    )
+    # Made from ``poster`` by catalog.services.movie_poster_thumbnails: the grid's and the page's sizes.
+    poster_small = models.ImageField(_("poster, grid size"), upload_to="posters/small/", blank=True, editable=False)
+    poster_medium = models.ImageField(_("poster, page size"), upload_to="posters/medium/", blank=True, editable=False)
     backdrop_url = models.URLField(_("backdrop URL"), max_length=500, blank=True)
     trailer_url = models.URLField(_("trailer URL"), max_length=500, blank=True)
     rating_average = models.DecimalField(
@@ -131,6 +143,16 @@ class Movie(models.Model):
 
     def __str__(self):
         return self.title
+
+    def title_for(self, language: str) -> str:
+        """The title the pages show in ``language``: English pages show the original title when there is one."""
+        if language.startswith("en") and self.original_title:
+            return self.original_title
+        return self.title
+
+    def poster_image_url(self) -> str:
+        """The uploaded poster's URL, else the stored external URL ("" when neither)."""
+        return self.poster.url if self.poster else self.poster_url
 
     def save(self, *args, **kwargs):
         # A case-folded copy of the searchable fields: SQLite's LIKE folds

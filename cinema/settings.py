@@ -224,6 +224,9 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# Uploads (film posters and their copies): Django serves them with DEBUG on, nginx in production.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -39,6 +40,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("", include("web.urls")),
 ]
+if settings.DEBUG:  # `make run`: uploaded posters (nginx serves /media/ in production)
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
 if settings.PAYMENT_PROVIDER == "fake":  # the stand-in provider's card page exists only while it is the provider
     urlpatterns.insert(0, path("fake-psp/", include("booking.providers.fake.urls")))
 

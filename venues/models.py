@@ -5,14 +5,22 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cinema.translit import city_in_english, transliterate
+
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz and not tz.startswith("Etc/"))
 
 
 class Cinema(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    name_en = models.CharField(
+        _("name in English"), max_length=200, blank=True, help_text=_("Empty: the name transliterated.")
+    )
     address = models.CharField(_("address"), max_length=300)
     city = models.CharField(_("city"), max_length=100)
+    city_en = models.CharField(
+        _("city in English"), max_length=100, blank=True, help_text=_("Empty: the city's usual English name.")
+    )
     postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]
@@ -72,6 +80,16 @@ class Cinema(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.city})"
+
+    def name_for(self, language: str) -> str:
+        if language.startswith("en"):
+            return self.name_en or transliterate(self.name)
+        return self.name
+
+    def city_for(self, language: str) -> str:
+        if language.startswith("en"):
+            return self.city_en or city_in_english(self.city)
+        return self.city
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

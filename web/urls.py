@@ -1,10 +1,12 @@
 from django.urls import path
 
-from web import customer, signin, views
+from web import customer, signin, views, views_browse
 
 app_name = "web"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", views_browse.HomeView.as_view(), name="home"),
+    path("films/<slug:slug>/", views_browse.FilmView.as_view(), name="film"),
+    path("cinemas/<slug:slug>/", views_browse.CinemaView.as_view(), name="cinema"),
     path("sessions/<int:pk>/", views.SessionView.as_view(), name="session"),
     path("tickets/", customer.TicketsView.as_view(), name="tickets"),
     path("orders/<str:reference>/", customer.OrderView.as_view(), name="order"),

@@ -92,10 +92,6 @@ class PageView(TemplateView):
         return context
 
 
-class HomeView(PageView):
-    template_name = "web/home.html"
-
-
 class SessionView(PageView):
     """The checkout: the session's head is rendered here; the seat map, the hold
     and the payment are the script's (static/web/seatmap.js) through the API."""

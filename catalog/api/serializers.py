@@ -10,13 +10,26 @@ class GenreSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "name_ru")
 
 
-class MovieBriefSerializer(serializers.ModelSerializer):
+class PosterUrlMixin:
+    """``poster_url`` is the uploaded poster's absolute URL when there is one,
+    else the stored external URL (which a client may still write)."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.poster:
+            request = self.context.get("request")
+            url = instance.poster.url
+            data["poster_url"] = request.build_absolute_uri(url) if request else url
+        return data
+
+
+class MovieBriefSerializer(PosterUrlMixin, serializers.ModelSerializer):
     class Meta:
         model = Movie
         fields = ("id", "title", "slug", "duration_minutes", "age_rating", "poster_url")
 
 
-class MovieSerializer(serializers.ModelSerializer):
+class MovieSerializer(PosterUrlMixin, serializers.ModelSerializer):
     genres = serializers.SlugRelatedField(slug_field="slug", queryset=Genre.objects.all(), many=True, required=False)
     # Declared (optional: made from the title when missing), so the model's unique check is declared too.
     slug = serializers.SlugField(

@@ -12,6 +12,7 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F, Sum
@@ -25,8 +26,10 @@ from booking.models import Booking, Payment, Ticket
 from booking.providers.fake.provider import pay_through_fake
 from booking.services import holds_expire, ticket_cancel, ticket_check_in, ticket_hold
 from booking.tokens import make_ticket_token
+from catalog.demo import draw_poster
 from catalog.models import AgeRating, Genre, Movie
-from catalog.services import TRANSLIT
+from catalog.services import TRANSLIT, movie_poster_thumbnails
+from cinema.translit import city_in_english, transliterate
 from notifications.services import messages_off
 from pricing.demo import DEMO_TICKET_TYPES, seed_prices
 from pricing.models import PriceCard
@@ -517,11 +520,16 @@ class Command(BaseCommand):
                     imdb_rating=Decimal(imdb) if imdb else None,
                     is_featured=index < 4,
                     created_by=manager,
-                    poster_url=f"https://posters.example.org/{slug}.jpg",
+                    trailer_url=f"https://www.youtube.com/results?search_query={slug}+trailer",
                 ),
             )
             if created:
                 movie.genres.set([genres[g] for g in genre_slugs])
+            if not movie.poster:
+                poster = draw_poster(title=title, latin_title=original, year=release.year, key=slug)
+                movie.poster.save(f"{slug}.jpg", ContentFile(poster), save=False)
+                Movie.objects.filter(pk=movie.pk).update(poster=movie.poster.name)
+                movie_poster_thumbnails(movie=movie)
             movies.append(movie)
         return movies
 
@@ -532,7 +540,9 @@ class Command(BaseCommand):
                 slug=slug,
                 defaults=dict(
                     name=name,
+                    name_en=transliterate(name),
                     city=city,
+                    city_en=city_in_english(city),
                     address=address,
                     latitude=Decimal(lat),
                     longitude=Decimal(lon),
@@ -606,10 +616,12 @@ class Command(BaseCommand):
                         starts_at=start,
                         base_price=None if PriceCard.objects.exists() else base + (100 if evening else 0),
                         format=_format_for(hall),
-                        audio_language="ru",
-                        subtitles_language="ru"
-                        if movie.original_language not in ("ru",) and self.rng.random() < 0.2
-                        else "",
+                        # Some foreign films in their own language with Russian subtitles.
+                        **(
+                            {"audio_language": movie.original_language, "subtitles_language": "ru"}
+                            if movie.original_language != "ru" and self.rng.random() < 0.2
+                            else {"audio_language": "ru", "subtitles_language": ""}
+                        ),
                         is_premiere=movie.release_date >= timezone.localdate() - timedelta(days=3),
                         created_by=manager,
                     )
