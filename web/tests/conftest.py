@@ -64,9 +64,9 @@ def _csp_violation(message) -> bool:
     return message.type == "error" and "Content Security Policy" in message.text
 
 
-def shot(page, name):
+def shot(page, name, full_page=True):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def assert_accessible(page, state: str) -> None:

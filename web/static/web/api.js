@@ -34,7 +34,7 @@ const Auth = {
 };
 (() => {  // the server rendered the header signed in or not: no flash of the wrong state
   const who = document.querySelector("#account .who");
-  if (who) Auth.user = { email: who.dataset.email, first_name: who.textContent, last_name: "" };
+  if (who) Auth.user = { email: who.dataset.email, first_name: who.dataset.name, last_name: "" };
 })();
 
 function csrfToken() {
@@ -109,7 +109,10 @@ function renderAccount() {
   box.replaceChildren();
   if (Auth.signedIn) {
     const name = Auth.user.first_name || Auth.user.email || "";
-    box.append(el("a", { class: "who", href: "/account/", "data-email": Auth.user.email || "", text: name }), " ",
+    // the name links to the account; a phone shows its first letter only (the name stays the link's name)
+    box.append(el("a", { class: "who", href: "/account/", "data-email": Auth.user.email || "", "data-name": name },
+      el("span", { class: "who-name", text: name }),
+      el("span", { class: "who-initial", "aria-hidden": "true", text: name.charAt(0).toUpperCase() })), " ",
       el("button", { type: "button", class: "link", id: "sign-out", onclick: signOut, text: T.signOut }));
   } else {
     box.append(el("button", { type: "button", class: "link", id: "sign-in", onclick: () => signIn(), text: T.signIn }));

@@ -5,8 +5,10 @@
 
 (() => {
   const signInNow = document.getElementById("sign-in-now");
-  if (signInNow) {
-    signInNow.addEventListener("click", async () => { if (await signIn()) window.location.reload(); });
+  if (signInNow) {  // the page is nothing but this prompt: the dialog opens at once; closed, the button stays
+    const open = async () => { if (await signIn()) window.location.reload(); };
+    signInNow.addEventListener("click", open);
+    open();
     return;
   }
 

@@ -368,17 +368,20 @@
   }
 
   // Reloading the page during a hold: the server says which seats are the visitor's.
+  // A visitor who is not signed in holds nothing: no call, and no sign-in dialog on arrival
+  // (a 401 of a call made with auth: true would open it).
   async function loadMyHold() {
+    if (!Auth.signedIn) return;
     let page;
     try {
-      page = await api(`/tickets/?session=${sessionId}&status=reserved&page_size=100`, { auth: true });
+      page = await api(`/tickets/?session=${sessionId}&status=reserved&page_size=100`);
     } catch (e) {
-      return;  // not signed in: nothing held
+      return;  // the session ended meanwhile: nothing held that the page can show
     }
     const now = Date.now();
     const live = page.results.filter((t) => new Date(t.reserved_until) > now);
     if (!live.length) return;
-    setHold(await api(`/bookings/${live[0].booking}/`, { auth: true }));
+    setHold(await api(`/bookings/${live[0].booking}/`));
   }
 
   applyZoom();
