@@ -6,11 +6,11 @@ import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-# Threads (gunicorn's gthread worker): while one request of a worker waits on
-# PostgreSQL, Redis or a payment provider, another runs. A worker per core and
-# 8 threads each served every endpoint faster on 2 cores than sync workers
-# (docs/PERFORMANCE.md); raise it to the payments expected in flight at once
-# while the provider is slow plus the usual concurrency. GUNICORN_THREADS=1: sync.
+# Threads (gunicorn's gthread worker): a payment waits for the provider's answer
+# in its thread while the worker's other threads serve, where a slow provider
+# would stop sync workers. Raise it to the payments expected in flight at once
+# while the provider is slow plus the usual concurrency (docs/PERFORMANCE.md,
+# docs/DEPLOYMENT.md). GUNICORN_THREADS=1: sync workers.
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
