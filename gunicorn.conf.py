@@ -6,7 +6,12 @@ import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads (gunicorn's gthread worker): a payment waits for the provider's answer
+# in its thread while the worker's other threads serve, where a slow provider
+# would stop sync workers. Raise it to the payments expected in flight at once
+# while the provider is slow plus the usual concurrency (docs/PERFORMANCE.md,
+# docs/DEPLOYMENT.md). GUNICORN_THREADS=1: sync workers.
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))

@@ -49,7 +49,7 @@ os.environ.update(
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--holds", type=int, default=100, help="requests per round")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of the holds")
+    parser.add_argument("--profile", default="", help="print a cProfile of these requests (hold, payment, webhook)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         sys.exit("DATABASE_URL: a demo database this may change")
@@ -73,7 +73,7 @@ def main():
 
     buyers = [User.objects.get_or_create(email=f"inprocess-{i}@bench.local")[0] for i in range(50)]
     tokens = [f"Bearer {AccessToken.for_user(user)}" for user in buyers]
-    needed = 4 * args.holds + 60
+    needed = 9 * args.holds + 100
     seats = []
     upcoming = Session.objects.filter(starts_at__gt=timezone.now() + timedelta(hours=6), status="on_sale")
     for session in upcoming.select_related("hall").order_by("starts_at"):
@@ -99,22 +99,77 @@ def main():
     def get(path):
         return lambda: client.get(path)
 
+    # Held bookings to pay (held through the service, outside the measurement),
+    # and the payments started, whose webhooks are measured last.
+    from booking.providers.fake.models import FakePspPayment
+    from booking.providers.fake.provider import pay_on_page, sign
+    from booking.services import ticket_hold
+
+    held, paid, webhooks = [], [], []
+    from booking.providers.fake.models import FakePspEvent
+
+    FakePspEvent.objects.update(delivered_at=timezone.now())  # the demo data's: not ours to send
+    for index in range(5 * args.holds + 20):
+        session, row, number = next(free)
+        buyer = index % len(buyers)
+        ticket = ticket_hold(user=buyers[buyer], session_id=session, seats=[(row, number)]).ticket_list[0]
+        held.append((ticket.pk, tokens[buyer]))
+
+    def pay():
+        ticket, token = held.pop()
+        response = client.post(
+            f"/api/v1/tickets/{ticket}/pay/",
+            b'{"payment_method": "card"}',
+            content_type="application/json",
+            HTTP_AUTHORIZATION=token,
+            HTTP_IDEMPOTENCY_KEY=f"inprocess-{ticket}",
+        )
+        assert response.status_code == 201, response.content
+        paid.append(response.json()["payment"]["id"])
+
+    def webhook():
+        if not webhooks:  # the customers confirm the payments started so far, on the card page
+            from booking.models import Payment
+
+            references = Payment.objects.filter(pk__in=paid).values_list("provider_reference", flat=True)
+            for page in FakePspPayment.objects.filter(pk__in=list(references), status="pending"):
+                pay_on_page(page, card_number="4242424242424242")
+            events = FakePspEvent.objects.filter(type="payment.succeeded", delivered_at__isnull=True)
+            webhooks.extend((sign(e.body.encode()), e.body) for e in events)
+            events.update(delivered_at=timezone.now())
+            paid.clear()
+        signature, body = webhooks.pop()
+        response = client.post(
+            "/api/v1/payments/webhooks/fake/",
+            body,
+            content_type="application/json",
+            HTTP_X_FAKE_PSP_SIGNATURE=signature,
+        )
+        assert response.status_code == 200 and response.json()["outcome"] == "paid", response.content
+
     # Warm, so that every round costs the same: each hall's parsed layout, each
     # buyer's validated token, the connections and the caches.
     for hall in Hall.objects.all():
         hall_seats(hall)
     for token in tokens:
         JWTAuthentication().get_validated_token(token.split()[1].encode())
-    requests = {"hold": hold, "seat map": get(seat_map), "/health/live": get("/health/live")}
-    for request in requests.values():
-        for _ in range(20):
+    requests = {
+        "hold": hold,
+        "payment": pay,
+        "webhook": webhook,
+        "seat map": get(seat_map),
+        "/health/live": get("/health/live"),
+    }
+    for name, request in requests.items():
+        for _ in range(5 if name in ("payment", "webhook") else 20):
             request()
 
-    with CaptureQueriesContext(connection) as queries:
-        hold()
-    print("one hold:", len(queries), "statements")
-    for query in queries.captured_queries:
-        print("   ", query["sql"][:110])
+    for name in ("hold", "payment", "webhook"):
+        with CaptureQueriesContext(connection) as queries:
+            requests[name]()
+        print(f"one {name}:", len(queries), "statements")
+        for query in queries.captured_queries:
+            print("   ", query["sql"][:110])
 
     print(f"\nper request ({args.holds} requests per round)")
     for name, request in requests.items():
@@ -132,13 +187,14 @@ def main():
         calls = pstats.Stats(profile).total_calls / args.holds
         print(f"  {name:13} CPU {min(cpu):6.2f} ms   {calls:7.0f} Python calls")
 
-    if args.profile:
+    for name in filter(None, args.profile.split(",")):
         profile = cProfile.Profile(time.process_time)
         profile.enable()
         for _ in range(args.holds):
-            hold()
+            requests[name]()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+        print(f"\n== {name}")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(70)
 
 
 if __name__ == "__main__":

@@ -54,17 +54,17 @@ def hold_prices(
     code that does not apply. Reads only: the use is taken by
     ``promo_use_take`` in the hold's transaction."""
     now = now or timezone.now()
+    wanted = [code or DEFAULT_TICKET_TYPE for code in ticket_types]
     if session.price_card_id is None:
         # Adult only, at the session's own prices: no query (a ticket without a type is adult).
         table = {DEFAULT_TICKET_TYPE: (None, session.prices)}
     else:
-        table = {
-            ticket_type.code: (ticket_type, prices) for ticket_type, prices in card_price_table(session.price_card_id)
-        }
-    wanted = [code or DEFAULT_TICKET_TYPE for code in ticket_types]
-    not_offered = sorted(
-        {code for code, category in zip(wanted, categories, strict=True) if category not in table.get(code, (0, {}))[1]}
-    )
+        # The prices of these seats' types and categories only; the whole card
+        # (a second query) only to name what it offers when something is not sold.
+        table = _price_table(session.price_card_id, codes=wanted, categories=categories)
+    not_offered = _not_offered(table, wanted, categories)
+    if not_offered and session.price_card_id is not None:
+        table = _price_table(session.price_card_id)
     if not_offered:
         message = f"Not sold for this session (or not for these seats): {', '.join(not_offered)}."
         raise TicketTypeNotOffered(
@@ -83,6 +83,17 @@ def hold_prices(
             SeatPrice(ticket_type, list_price, discounted(list_price, promo, discount_applies), booking_fee)
         )
     return seat_prices
+
+
+def _price_table(card_id: int, **narrowed) -> dict[str, tuple[TicketType, dict[str, Decimal]]]:
+    return {ticket_type.code: (ticket_type, prices) for ticket_type, prices in card_price_table(card_id, **narrowed)}
+
+
+def _not_offered(table, wanted: list[str], categories: list[str]) -> list[str]:
+    """The ticket types asked for that ``table`` does not price for their seat's category."""
+    return sorted(
+        {code for code, category in zip(wanted, categories, strict=True) if category not in table.get(code, (0, {}))[1]}
+    )
 
 
 def promo_for_hold(*, code: str, now) -> PromoCode:

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.utils import timezone
@@ -239,6 +240,21 @@ CARD_DATA_FIELDS = frozenset(
 )
 
 
+_PAY_METHODS = {PaymentMethod.CARD.value, PaymentMethod.SBP.value}
+# A return URL the fast path takes: a path on this site or an https URL, printable
+# ASCII without spaces or backslashes, within the field's length (any other goes
+# through the declared field and ``validate_return_url``).
+_PLAIN_RETURN_URL = re.compile(r"/(?:[!-.0-\[\]-~][!-\[\]-~]{0,998})?|https://[!-\[\]-~]{1,992}")
+
+
+def _plain_choice(value, choices: set[str]) -> bool:
+    return type(value) is str and value in choices
+
+
+def _plain_return_url(value) -> bool:
+    return type(value) is str and _PLAIN_RETURN_URL.fullmatch(value) is not None
+
+
 def _return_url_allowed(url: str) -> bool:
     """Our own pages (a path) or an https address: where the provider sends the customer back."""
     return (url.startswith("/") and not url.startswith("//") and "\\" not in url) or url.startswith("https://")
@@ -265,6 +281,13 @@ class PayRequestSerializer(serializers.Serializer):
                     "Card data is not accepted here: the customer enters it on the payment provider's page.",
                     fields={name: ["Not accepted."] for name in card_fields},
                 )
+        if (  # the fast path, as for holds: plainly valid input only
+            type(data) is dict
+            and data.keys() <= {"payment_method", "return_url"}
+            and _plain_choice(data.get("payment_method", PaymentMethod.CARD.value), _PAY_METHODS)
+            and ("return_url" not in data or _plain_return_url(data["return_url"]))
+        ):
+            return {"payment_method": data.get("payment_method", PaymentMethod.CARD), **data}
         return super().run_validation(data)
 
     def validate_return_url(self, value):
@@ -287,10 +310,15 @@ class PaymentStartSerializer(serializers.Serializer):
     confirmation_url = serializers.CharField(read_only=True)
     expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
-    def to_representation(self, payment):
-        data = super().to_representation(payment)
-        data["confirmation_url"] = _absolute(self.context.get("request"), payment.confirmation_url)
-        return data
+    def to_representation(self, payment):  # by hand, as tickets and bookings are
+        return {
+            "id": payment.pk,
+            "status": str(payment.status),
+            "amount": _money(payment.amount),
+            "currency": payment.currency,
+            "confirmation_url": _absolute(self.context.get("request"), payment.confirmation_url),
+            "expires_at": _when(payment.expires_at, timezone.get_current_timezone()),
+        }
 
 
 class PaymentSerializer(serializers.Serializer):

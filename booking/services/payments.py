@@ -16,6 +16,7 @@ steps. Both settle a payment in one short transaction
 
 import json
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -369,8 +370,10 @@ def _issue_tickets(session: Session, booking: Booking, tickets: list[Ticket], pa
         Ticket.objects.filter(session_id=session.pk).filter(seats).lapsed(now).exclude(booking_id=booking.pk).update(
             status=TicketStatus.EXPIRED, updated_at=now
         )
+    # Only a revived ticket can meet the unique index on live seats (a held one
+    # is live already): the savepoint that catches its refusal is for them.
     try:
-        with transaction.atomic():
+        with transaction.atomic() if revived else nullcontext():
             Ticket.objects.filter(pk__in=[t.pk for t in wanted]).update(
                 status=TicketStatus.PAID,
                 paid_at=now,

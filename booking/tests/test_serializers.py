@@ -90,6 +90,15 @@ PAYS = [
     {"payment_method": "card", "return_url": "//evil.example/"},
     {"payment_method": "card", "return_url": "http://evil.example/"},
     {"payment_method": "card", "extra": 1},
+    {"payment_method": "card", "return_url": "/"},
+    {"payment_method": "card", "return_url": " /tickets/ "},  # trimmed by the field
+    {"payment_method": "card", "return_url": "/a\\b"},
+    {"payment_method": "card", "return_url": "/" + "a" * 999},
+    {"payment_method": "card", "return_url": "/" + "a" * 1000},
+    {"payment_method": "card", "return_url": "https://"},
+    {"payment_method": "card", "return_url": 5},
+    {"payment_method": ["card"]},
+    {"payment_method": "CARD"},
     ["card"],
 ]
 
@@ -125,11 +134,38 @@ def test_pay_requests_carrying_card_data_are_refused(data):
         PayRequestSerializer(data=data).is_valid()
 
 
-def test_plain_requests_never_build_the_fields():
-    from booking.api.serializers import HoldRequestSerializer
+@pytest.mark.parametrize("data", PAYS)
+def test_pay_requests_validate_as_their_declared_fields_do(data):
+    from booking.api.serializers import PayRequestSerializer
 
-    for cls, data in [(HoldRequestSerializer, d) for d in HOLDS[:3]]:
+    fast, fields = _both(PayRequestSerializer, data)
+    assert fast == fields
+
+
+def test_plain_requests_never_build_the_fields():
+    from booking.api.serializers import HoldRequestSerializer, PayRequestSerializer
+
+    plain = [(HoldRequestSerializer, d) for d in HOLDS[:3]] + [(PayRequestSerializer, d) for d in PAYS[:4]]
+    for cls, data in plain:
         s = cls(data=data)
         assert s.is_valid() and "fields" not in vars(s), data  # DRF caches the built fields there
     s = HoldRequestSerializer(data=HOLDS[3])
     assert s.is_valid() and "fields" in vars(s)  # the other path, for the check above to mean something
+
+
+def test_a_started_payment_is_rendered_as_its_declared_fields_render_it(customer, session, rf):
+    from booking.api.serializers import PaymentStartSerializer
+
+    class PlainPaymentStart(PaymentStartSerializer):
+        def to_representation(self, payment):  # DRF's own, field by field, then the absolute URL
+            data = serializers.Serializer.to_representation(self, payment)
+            data["confirmation_url"] = self.context["request"].build_absolute_uri(payment.confirmation_url)
+            return data
+
+    booking = services.ticket_hold(user=customer, session_id=session.pk, seats=[(1, 1)])
+    started = services.ticket_pay(user=customer, ticket_id=booking.ticket_list[0].pk, idempotency_key="render")
+    context = {"request": rf.get("/")}
+    rendered = PaymentStartSerializer(started.payment, context=context).data
+    assert rendered == PlainPaymentStart(started.payment, context=context).data
+    assert list(rendered) == list(PaymentStartSerializer().fields)
+    assert rendered["confirmation_url"].startswith("http://testserver/") and rendered["status"] == "pending"
