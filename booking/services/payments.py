@@ -178,12 +178,8 @@ def _record_pending(user, session_id, booking_id, idempotency_key, method, retur
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
     )
-    payment.receipt = Receipt(
-        email=getattr(user, "email", "") or User.objects.values_list("email", flat=True).get(pk=user.pk),
-        items=[
-            ReceiptItem(description=f"{session.movie.title}: row {t.row}, seat {t.seat}", amount=t.price) for t in held
-        ],
-    )
+    email = getattr(user, "email", "") or User.objects.values_list("email", flat=True).get(pk=user.pk)
+    payment.receipt = _receipt(email, session.movie.title, held)
     for ticket in tickets:  # the answer shows them with their session, locked above
         ticket.session, ticket.booking = session, booking
     booking.ticket_list = tickets
@@ -191,18 +187,19 @@ def _record_pending(user, session_id, booking_id, idempotency_key, method, retur
     return PaymentStart(payment=payment, booking=booking, replayed=False)
 
 
+def _receipt(email: str, title: str, tickets) -> Receipt:
+    """One receipt line per ticket (54-FZ: what was sold, for how much)."""
+    return Receipt(
+        email=email,
+        items=[ReceiptItem(description=f"{title}: row {t.row}, seat {t.seat}", amount=t.price) for t in tickets],
+    )
+
+
 def _receipt_of(payment: Payment) -> Receipt:
     """The receipt of a payment recorded earlier (a replay resuming step 2)."""
-    tickets = Ticket.objects.filter(booking_id=payment.booking_id, status=TicketStatus.RESERVED).select_related(
-        "session__movie"
-    )
-    return Receipt(
-        email=payment.user.email,
-        items=[
-            ReceiptItem(description=f"{t.session.movie.title}: row {t.row}, seat {t.seat}", amount=t.price)
-            for t in tickets
-        ],
-    )
+    tickets = list(Ticket.objects.filter(booking_id=payment.booking_id, status=TicketStatus.RESERVED))
+    title = payment.booking.session.movie.title
+    return _receipt(payment.user.email, title, tickets)
 
 
 def _start_at_provider(started: PaymentStart, user) -> PaymentStart:
