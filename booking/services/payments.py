@@ -197,7 +197,7 @@ def _receipt(email: str, title: str, tickets) -> Receipt:
 
 def _receipt_of(payment: Payment) -> Receipt:
     """The receipt of a payment recorded earlier (a replay resuming step 2)."""
-    tickets = list(Ticket.objects.filter(booking_id=payment.booking_id, status=TicketStatus.RESERVED))
+    tickets = Ticket.objects.filter(booking_id=payment.booking_id, status=TicketStatus.RESERVED).order_by("pk")
     title = payment.booking.session.movie.title
     return _receipt(payment.user.email, title, tickets)
 

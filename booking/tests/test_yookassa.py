@@ -91,6 +91,23 @@ def test_a_payment_is_created_with_an_idempotence_key_redirect_capture_metadata_
     assert payment.confirmation_url.startswith("https://yoomoney.ru/checkout/")
 
 
+def test_a_replay_after_a_crash_sends_the_same_receipt(customer, session, yookassa):
+    from unittest import mock
+
+    booking = services.ticket_hold(user=customer, session_id=session.pk, seats=[(2, 2), (2, 3)])
+    ticket = booking.tickets.order_by("pk").first()
+    with mock.patch.object(payment_flow, "_start_at_provider", side_effect=RuntimeError("killed")):
+        with pytest.raises(RuntimeError):  # step 1 recorded, the process died before the provider was asked
+            payment_flow.ticket_pay(user=customer, ticket_id=ticket.pk, idempotency_key="k1")
+    yookassa.add(responses.POST, f"{API}/payments", json=recorded_payment())
+    payment_flow.ticket_pay(user=customer, ticket_id=ticket.pk, idempotency_key="k1")  # the replay resumes step 2
+    receipt = json.loads(yookassa.calls[0].request.body)["receipt"]
+    title = session.movie.title
+    assert [i["description"] for i in receipt["items"]] == [f"{title}: row 2, seat 2", f"{title}: row 2, seat 3"]
+    assert [i["amount"]["value"] for i in receipt["items"]] == ["400.00", "400.00"]
+    assert receipt["customer"] == {"email": customer.email}
+
+
 def test_without_receipts_none_is_sent(customer, session, yookassa, settings):
     settings.YOOKASSA_RECEIPTS = False
     start(customer, session, yookassa)
