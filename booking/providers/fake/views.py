@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,6 +36,8 @@ def _return_url(request, payment) -> str:
 @csrf_exempt  # the provider's own page, not ours: it would carry the provider's protection, not our cookie
 @require_http_methods(["GET", "POST"])
 def checkout(request, payment_id: str):
+    if settings.PAYMENT_PROVIDER != "fake":  # read per request: the page exists only while it is the provider
+        raise Http404
     payment = get_object_or_404(FakePspPayment, pk=payment_id)
     if request.method == "GET":
         return _page(request, payment, step="3ds" if payment.awaiting_3ds else "card")
