@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class FakePspConfig(AppConfig):
     """The fake payment provider: its own tables (``fake_psp_*``), its card page
-    under ``/fake-psp/`` (mounted only while it is the configured provider) and
+    under ``/fake-psp/`` (404 unless it is the configured provider) and
     its webhook deliveries. Stands in for a real provider in development, tests
     and demos; nothing else imports its models."""
 
