@@ -1,37 +1,12 @@
 """Sign-in of the pages in a real browser: the session cookie, no token in web
 storage, the app's strict CSP with no violation, and no request to another host."""
 
-import re
-from urllib.parse import urlsplit
-
 import pytest
 
 from conftest import PASSWORD
+from web.tests.helpers import no_token_in_web_storage, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-STORAGE = "() => [...Object.entries(localStorage), ...Object.entries(sessionStorage)]"
-
-
-def no_token_in_web_storage(page):
-    """localStorage and sessionStorage hold no token (the home page keeps its city and date there)."""
-    entries = page.evaluate(STORAGE)
-    assert not [(k, v) for k, v in entries if re.search(r"access|refresh|token|jwt|session", k, re.I) or "eyJ" in v], (
-        entries
-    )
-    assert {k for k, _ in entries} <= {"city", "date", "payment"}, entries
-
-
-def watch(page, live_server):
-    """Hosts asked and the page's CSP headers, from now on."""
-    page.hosts, page.policies = set(), []
-    page.on("request", lambda r: r.url.startswith("http") and page.hosts.add(urlsplit(r.url).netloc))
-    page.on(
-        "response",
-        lambda r: r.request.resource_type == "document" and page.policies.append(r.headers["content-security-policy"]),
-    )
-    page.own_host = urlsplit(live_server.url).netloc
-    return page
 
 
 def test_signing_in_through_the_dialog_keeps_no_token_and_breaks_no_rule(new_page, live_server, customer):
