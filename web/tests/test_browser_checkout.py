@@ -104,3 +104,19 @@ def test_seats_can_be_changed_during_a_hold(new_page, tomorrow_session, customer
     held = Ticket.objects.filter(user=customer, status="reserved").values_list("row", "seat")
     assert sorted(held) == [(2, 2), (2, 3)]
     assert not page.js_errors
+
+
+def test_signing_in_from_the_header_shows_the_seats_held_before(new_page, tomorrow_session, customer):
+    """Held earlier (another tab, or before signing out): once signed in from the header, no reload."""
+    services.ticket_hold(user=customer, session_id=tomorrow_session.pk, seats=[(2, 5)])
+    page = new_page()
+    page.goto(f"/sessions/{tomorrow_session.pk}/")
+    seat(page, 2, 5).wait_for()
+    assert "held" in seat(page, 2, 5).get_attribute("class").split()  # someone's: the page does not know whose
+    page.click("#sign-in")
+    sign_in(page, customer.email)
+    page.locator("#summary").wait_for(state="visible")
+    assert "selected" in seat(page, 2, 5).get_attribute("class").split()
+    assert page.locator("#action").inner_text().startswith("Pay")
+    assert page.locator("#countdown-text").inner_text()
+    assert not page.js_errors
