@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORDS = {
     "en": {
         "film": "Stalker",
+        "name": "Anna",
         "tomorrow": "Tomorrow",
         "child": "Child (under 12)",
         "pay": "Pay",
@@ -40,6 +41,7 @@ WORDS = {
     },
     "ru": {
         "film": "Сталкер",
+        "name": "Анна",
         "tomorrow": "Завтра",
         "child": "Детский (до 12 лет)",
         "pay": "Оплатить",
@@ -115,7 +117,7 @@ def test_a_first_time_visitor_finds_tomorrows_session_buys_two_seats_and_refunds
     page.click("#action")
     page.locator("#auth-dialog").wait_for(state="visible")
     assert_accessible(page, f"sign-in dialog, {state}")
-    sign_in(page, email, password="Long-enough-pass-42", register=True)
+    sign_in(page, email, password="Long-enough-pass-42", register=True, first=words["name"])
     page.locator("#summary").wait_for(state="visible")
     booking = Booking.objects.get(user__email=email)
     # adult 500 + child 300, 10 % off, 2 × 30 fee = 780: what the server charges is what the page shows
