@@ -29,7 +29,6 @@ def customer_texts() -> dict:
         "saved": _("Saved."),
         "confirmingStill": _("Still waiting for the payment provider. This page updates by itself."),
         "passwordChanged": _("Your password is changed. Sign in again with the new one."),
-        "errors": error_texts(),
     }
 
 
@@ -71,41 +70,6 @@ def checkout_texts() -> dict:
         "total": _("Total"),
         "noSeatsLeft": _("None of the chosen seats can be held."),
         **customer_texts(),
-    }
-
-
-def error_texts() -> dict:
-    """The API's error codes as the visitor's language says them (never the raw message)."""
-    return {
-        "generic": _("Something went wrong. Please try again."),
-        "network": _("No connection to the server. Check the connection and try again."),
-        "seat_unavailable": _("These seats were just taken by someone else:"),
-        "sales_closed": _("Sales for this session are closed."),
-        "hold_expired": _("Your hold has lapsed and the seats were released. Choose them again."),
-        "already_paid": _("This order is already paid."),
-        "refund_not_allowed": _("Refunds for this ticket are closed: the session starts too soon."),
-        "ticket_not_usable": _("This ticket can no longer be changed."),
-        "payment_provider_unavailable": _("The payment service does not answer. Try again in a minute."),
-        "payment_declined": _("The payment was declined."),
-        "throttled": _("Too many attempts. Wait a minute and try again."),
-        "not_authenticated": _("Please sign in."),
-        "authentication_failed": _("The e-mail or the password is wrong."),
-        "ticket_type_not_offered": _("This ticket type is not sold for this seat."),
-        "validation_error": _("Please check the form."),
-        "password_wrong": _("The current password is wrong."),
-        "password_weak": _("Choose a longer, less common password."),
-        "promo": {
-            "unknown": _("There is no such promo code."),
-            "inactive": _("This promo code is no longer active."),
-            "not_yet_valid": _("This promo code is not valid yet."),
-            "expired": _("This promo code has expired."),
-            "used_up": _("This promo code has been used up."),
-            "customer_limit": _("You have already used this promo code."),
-            "film": _("This promo code does not apply to this film."),
-            "cinema": _("This promo code does not apply in this cinema."),
-            "ticket_type": _("This promo code does not apply to these ticket types."),
-            "min_tickets": _("This promo code needs more tickets in the order."),
-        },
     }
 
 

@@ -82,3 +82,39 @@ def assert_accessible(page, state: str) -> None:
         f"{v['id']} ({v['impact']}, {len(v['nodes'])}×): {v['help']} — e.g. {v['nodes'][0]['target']}" for v in bad
     ]
     assert not bad, f"axe on {state}:\n" + "\n".join(summary)
+
+
+@pytest.fixture
+def tomorrow_session(movie, hall, price_card):
+    """Tomorrow (as the date strip says it) at 19:30 in the cinema's zone, adult 500 / child 300 on standard
+    seats, a booking fee of 30, a promo code of 10 %."""
+    from datetime import datetime, time, timedelta
+    from decimal import Decimal
+
+    from pricing.models import PromoCode
+    from scheduling.selectors import business_today
+    from scheduling.services import session_create
+
+    hall.cinema.booking_fee = Decimal("30")
+    hall.cinema.save(update_fields=["booking_fee"])
+    PromoCode.objects.create(code="TEST10", kind="percent", value=Decimal("10"))
+    tz = hall.cinema.tz
+    starts_at = datetime.combine(business_today(tz) + timedelta(days=1), time(19, 30), tzinfo=tz)
+    return session_create(movie=movie, hall=hall, starts_at=starts_at, base_price=Decimal("400"))
+
+
+@pytest.fixture
+def poster(settings, tmp_path, movie):
+    """The film's poster drawn as the demo data draws it, with its thumbnails, under a MEDIA_ROOT of its own
+    (the pages ask for it under /media/: ``helpers.serve_media``)."""
+    from django.core.files.base import ContentFile
+
+    from catalog.demo import draw_poster
+    from catalog.services import movie_poster_thumbnails
+
+    settings.MEDIA_ROOT = tmp_path
+    movie.poster.save(
+        "stalker.jpg", ContentFile(draw_poster(title="Сталкер", latin_title="Stalker", year=1979, key="stalker"))
+    )
+    movie_poster_thumbnails(movie=movie)
+    return tmp_path

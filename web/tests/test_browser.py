@@ -23,23 +23,6 @@ def on_sale(movie, hall):
     )
 
 
-def seat(page, row, number):
-    return page.locator(f".seat[data-key='{row}-{number}']")
-
-
-def sign_in(page, email, password=PASSWORD, register=False, first="Анна"):
-    dialog = page.locator("#auth-dialog")
-    dialog.wait_for(state="visible")
-    if register:
-        page.click("#auth-toggle")
-        page.fill("input[name=first_name]", first)
-        page.fill("input[name=last_name]", "Зрителева")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("#auth-form button[type=submit]")
-    dialog.wait_for(state="hidden")
-
-
 def test_home_lists_sessions_by_film_and_cinema_in_russian(new_page, on_sale):
     page = new_page()
     page.goto("/")

@@ -1,36 +1,29 @@
 """The browsing pages in Chromium: home → film → cinema on a desktop and a phone, in
 Russian and English; axe-clean in each state; nothing asked of another host."""
 
-import mimetypes
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.files.base import ContentFile
 
-from catalog.demo import draw_poster
-from catalog.services import movie_poster_thumbnails
 from conftest import make_user
 from reviews.services import review_create, review_moderate
 from scheduling.selectors import business_today
 from scheduling.services import session_create
 from web.tests.conftest import assert_accessible, shot
+from web.tests.helpers import assert_fits, serve_media, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def showing(settings, tmp_path, movie, hall, cinema, moderator):
+def showing(poster, movie, hall, cinema, moderator):
     """Tomorrow evening's session of a film with a drawn poster and an approved review."""
-    settings.MEDIA_ROOT = tmp_path
     movie.synopsis = "Проводник ведёт двоих через Зону к комнате, где исполняются желания."
     movie.trailer_url = "https://example.org/stalker-trailer"
-    movie.poster.save(
-        "stalker.jpg", ContentFile(draw_poster(title="Сталкер", latin_title="Stalker", year=1979, key="stalker"))
-    )
-    movie_poster_thumbnails(movie=movie)
+    movie.save(update_fields=["synopsis", "trailer_url"])
     day = business_today(cinema.tz) + timedelta(days=1)
     session = session_create(
         movie=movie,
@@ -47,31 +40,6 @@ def showing(settings, tmp_path, movie, hall, cinema, moderator):
     )
     review_moderate(review=review, by=moderator, approve=True)
     return session
-
-
-def assert_fits(page, width: int, state: str) -> None:
-    """Nothing makes the page scroll sideways (the date strip scrolls inside itself)."""
-    wide = page.evaluate(
-        """width => document.documentElement.scrollWidth > width ? [...document.querySelectorAll("body *")]
-            .filter(e => e.getBoundingClientRect().right > width + 1 && !e.matches(".date-strip li, .date-strip li *"))
-            .slice(0, 12).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)
-            : []""",
-        width,
-    )
-    assert not wide, f"{state} is wider than {width}px: {wide}"
-
-
-def serve_media(page, root: Path):
-    """Uploads as nginx serves them in production (Django serves /media/ only with DEBUG on)."""
-
-    def handle(route):
-        file = root / urlsplit(route.request.url).path.removeprefix("/media/")
-        if file.is_file():
-            route.fulfill(body=file.read_bytes(), content_type=mimetypes.guess_type(file.name)[0])
-        else:
-            route.fulfill(status=404)
-
-    page.route("**/media/**", handle)
 
 
 @pytest.mark.parametrize(
@@ -123,14 +91,11 @@ def test_home_film_and_cinema_pages(
 
 
 def test_a_visitor_votes_a_review_helpful_after_signing_in(new_page, showing, customer):
-    from conftest import PASSWORD
-    from web.tests.test_browser import sign_in
-
     page = new_page(locale="ru-RU")
     page.goto("/films/stalker/")
     helpful = page.locator(".review .vote[data-helpful=true]")
     helpful.click()
-    sign_in(page, customer.email, PASSWORD)
+    sign_in(page, customer.email)
     page.locator(".review .vote-status", has_text="голос учтён").wait_for()
     assert helpful.get_attribute("aria-pressed") == "true"
     assert helpful.locator(".count").inner_text() == "1"

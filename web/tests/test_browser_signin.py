@@ -1,37 +1,12 @@
 """Sign-in of the pages in a real browser: the session cookie, no token in web
 storage, the app's strict CSP with no violation, and no request to another host."""
 
-import re
-from urllib.parse import urlsplit
-
 import pytest
 
 from conftest import PASSWORD
+from web.tests.helpers import no_token_in_web_storage, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-STORAGE = "() => [...Object.entries(localStorage), ...Object.entries(sessionStorage)]"
-
-
-def no_token_in_web_storage(page):
-    """localStorage and sessionStorage hold no token (the home page keeps its city and date there)."""
-    entries = page.evaluate(STORAGE)
-    assert not [(k, v) for k, v in entries if re.search(r"access|refresh|token|jwt|session", k, re.I) or "eyJ" in v], (
-        entries
-    )
-    assert {k for k, _ in entries} <= {"city", "date", "payment"}, entries
-
-
-def watch(page, live_server):
-    """Hosts asked and the page's CSP headers, from now on."""
-    page.hosts, page.policies = set(), []
-    page.on("request", lambda r: r.url.startswith("http") and page.hosts.add(urlsplit(r.url).netloc))
-    page.on(
-        "response",
-        lambda r: r.request.resource_type == "document" and page.policies.append(r.headers["content-security-policy"]),
-    )
-    page.own_host = urlsplit(live_server.url).netloc
-    return page
 
 
 def test_signing_in_through_the_dialog_keeps_no_token_and_breaks_no_rule(new_page, live_server, customer):
@@ -114,3 +89,36 @@ def test_the_header_is_one_line_on_a_phone(new_page, live_server, customer, loca
     assert max(middles) - min(middles) <= 4, boxes  # one line
     assert max(right for _, _, right in boxes) <= 390  # nothing runs off the screen
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_a_missing_name_and_a_taken_address_are_said_in_words_when_creating_an_account(new_page, live_server, customer):
+    page = watch(new_page(locale="ru-RU"), live_server)
+    page.goto("/")
+    page.click("#sign-in")
+    page.click("#auth-toggle")
+    page.fill("#auth-form input[name=first_name]", "Анна")
+    page.fill("#auth-form input[name=email]", customer.email)
+    page.fill("#auth-form input[name=password]", "Long-enough-pass-42")
+    page.click("#auth-form button[type=submit]")
+    error = page.locator("#auth-error")
+    error.filter(has_text="Укажите имя и фамилию.").wait_for()  # the last name is missing
+    page.fill("#auth-form input[name=last_name]", "Зрителева")
+    page.click("#auth-form button[type=submit]")
+    error.filter(has_text="Такой e-mail уже зарегистрирован").wait_for()
+    assert "already exists" not in error.inner_text()
+    assert not page.js_errors
+
+
+@pytest.mark.parametrize(
+    "locale, said", [("ru-RU", "Ссылка недействительна"), ("en-US", "This link is invalid, used or expired")]
+)
+def test_a_used_password_link_is_said_in_the_pages_language(new_page, live_server, locale, said):
+    page = watch(new_page(locale=locale), live_server)
+    page.goto("/password-reset/MQ/not-a-token/")
+    page.fill("input[name=new_password]", "Long-enough-pass-42")
+    page.click("#account-form button[type=submit]")
+    message = page.locator("#account-message.error")
+    message.wait_for()
+    assert message.inner_text().startswith(said)
+    assert "token" not in message.inner_text()  # no field name, no raw API message
+    assert not page.js_errors

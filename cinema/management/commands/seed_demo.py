@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from accounts.identity import canonical_email
 from accounts.models import Role, User
 from accounts.services import user_create, user_set_role
-from booking.models import Booking, Payment, Ticket
+from booking.models import Booking, Payment, Refund, Ticket
 from booking.providers.fake.provider import pay_through_fake
 from booking.services import holds_expire, ticket_cancel, ticket_check_in, ticket_hold
 from booking.tokens import make_ticket_token
@@ -451,6 +451,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             ReviewVote.objects.all().delete()
             Review.objects.all().delete()
+            Refund.objects.all().delete()
             Payment.objects.all().delete()
             Ticket.objects.all().delete()
             Booking.objects.all().delete()

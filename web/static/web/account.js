@@ -6,7 +6,7 @@
   const form = document.getElementById("account-form");
   const message = document.getElementById("account-message");
   const show = (text, kind) => { message.textContent = text; message.className = `message ${kind}`; };
-  const fail = (e) => show(`${T.error} ${e.message}`, "error");
+  const fail = (e) => show(humanError(e), "error");
 
   if (CONFIG.step === "verify-email") {
     api("/auth/verify-email/", { method: "POST", body: { uid: CONFIG.uid, token: CONFIG.token } })

@@ -18,6 +18,8 @@
 //     object of CSS properties set through the CSSOM ({"grid-row": 3}); a style attribute
 //     would be refused by the CSP (style-src 'self').
 //   signOut() (also logout()): POST /web/logout/, then the page loads again, signed out.
+//   The event "signed-in" on document: a sign-in in the dialog has just succeeded (the page was
+//     signed out until now); it is sent before the call that asked for the sign-in goes on.
 "use strict";
 
 const T = JSON.parse(document.getElementById("texts").textContent);
@@ -132,6 +134,7 @@ async function login(email, password) {
   const user = await parse(await send("/web/login/", { method: "POST", body: { email, password } }));
   document.querySelector("meta[name=csrf-token]").content = user.csrf_token;
   Auth.set({ email: user.email, first_name: user.first_name, last_name: user.last_name });
+  document.dispatchEvent(new CustomEvent("signed-in"));
   return user;
 }
 
@@ -169,7 +172,7 @@ function openSignInDialog() {
         await login(data.email, data.password);
         finish(true);
       } catch (e) {
-        error.textContent = e.message;
+        error.textContent = humanError(e);
       }
     };
     function cleanup() {

@@ -102,10 +102,7 @@
         password.reset();
         showMessage(said, T.passwordChanged, "ok");
       } catch (e) {
-        const fields = (e.body && e.body.errors) || {};
-        if (fields.old_password) showMessage(said, T.errors.password_wrong, "error");
-        else if (fields.new_password) showMessage(said, `${T.errors.password_weak} ${fields.new_password.join(" ")}`, "error");
-        else showMessage(said, humanError(e), "error");
+        showMessage(said, humanError(e), "error");
       }
     });
   }

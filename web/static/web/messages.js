@@ -1,6 +1,7 @@
-// Shared by the checkout and the customer's pages: prices in the visitor's
+// Shared by every page (loaded before api.js): prices in the visitor's
 // language, plurals by the language's rules, the API's error codes as
 // sentences in that language (never the API's raw message or field names).
+// The sentences are the server's (T.errors, web/views.py error_texts).
 "use strict";
 
 const LANG = document.documentElement.lang || "en";
@@ -24,6 +25,13 @@ function humanError(error) {
   const body = error.body || {};
   if (body.code === "promo_invalid") return (texts.promo || {})[(body.details || {}).reason] || texts.generic;
   if (error.status === 429) return texts.throttled;
+  const fields = body.errors || {};
+  if (fields.old_password) return texts.password_wrong;
+  const weak = fields.new_password || fields.password;
+  // the password validators' own words are sentences in the page's language, not field names
+  if (weak) return [texts.password_weak, ...weak].join(" ");
+  if (fields.email && body.code === "validation_error") return texts.email_invalid;
+  if (fields.first_name || fields.last_name) return texts.name_required;
   return texts[body.code] || texts.generic;
 }
 

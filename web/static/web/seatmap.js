@@ -33,6 +33,7 @@
   let warned = false;
   let zoom = 1;
   let busy = false;
+  let signingInToHold = false;    // the action's own sign-in: the action holds what is chosen
 
   const seatName = (s) => fmt(T.seatName, s);
   const typeName = (t) => (t.names && t.names[LANG]) || t.name;
@@ -262,7 +263,9 @@
   action.addEventListener("click", async () => {
     if (busy) return;
     if (hold && !changed()) { await pay(); return; }
-    if (!(await ensureSignedIn())) return;
+    signingInToHold = true;
+    const signedIn = await ensureSignedIn().finally(() => { signingInToHold = false; });
+    if (!signedIn) return;
     busy = true; render();
     showMessage(message, T.holding);
     try {
@@ -383,6 +386,19 @@
     if (!live.length) return;
     setHold(await api(`/bookings/${live[0].booking}/`));
   }
+
+  // Signed in from the header: the seats this customer held before (in another tab, or before
+  // signing out) are theirs again, without a reload.
+  document.addEventListener("signed-in", async () => {
+    if (signingInToHold || busy) return;
+    try {
+      await loadMyHold();
+      if (hold) draw();
+    } catch (e) {
+      showMessage(message, humanError(e), "error");
+    }
+    render();
+  });
 
   applyZoom();
   Promise.all([loadSeats(), loadMyHold()])
