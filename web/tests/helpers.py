@@ -3,6 +3,7 @@ the watch on hosts and CSP headers, web storage without tokens, uploads served a
 would, and the README's screenshots."""
 
 import mimetypes
+import os
 import re
 import shutil
 from pathlib import Path
@@ -91,7 +92,9 @@ def assert_fits(page, width: int, state: str) -> None:
 
 
 def keep(page, name, full_page=True):
-    """A screenshot for the README (docs/img), also left with the other artifacts."""
+    """A screenshot left with the other artifacts; with UPDATE_SCREENSHOTS=1 also the
+    README's copy in docs/img (a plain test run leaves the tracked files alone)."""
     shot(page, name, full_page=full_page)
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ARTIFACTS / f"{name}.png", DOCS_IMG / f"{name}.png")
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ARTIFACTS / f"{name}.png", DOCS_IMG / f"{name}.png")
