@@ -11,6 +11,7 @@ sender's address may be checked against YooKassa's published networks).
 import ipaddress
 import json
 import logging
+from urllib.parse import urljoin
 
 from django.conf import settings
 from yookassa import Configuration
@@ -108,7 +109,8 @@ class YooKassaProvider(PaymentProvider):
     def create_payment(self, *, idempotency_key, amount, currency, description, return_url, metadata, receipt=None):
         body = {
             "amount": {"value": f"{amount:.2f}", "currency": currency},
-            "confirmation": {"type": "redirect", "return_url": return_url},
+            # A path from our pages ("/orders/<ref>/") means our site: YooKassa needs the whole address.
+            "confirmation": {"type": "redirect", "return_url": urljoin(f"{settings.SITE_URL}/", return_url)},
             "capture": True,
             "description": description[:128],
             "metadata": metadata,

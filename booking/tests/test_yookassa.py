@@ -26,6 +26,7 @@ def yookassa(settings):
     settings.YOOKASSA_RECEIPTS = True
     settings.YOOKASSA_VAT_CODE = 4
     settings.YOOKASSA_CHECK_IP = True
+    settings.SITE_URL = "https://kino.example"
     with responses.RequestsMock() as api:
         yield api
 
@@ -80,7 +81,7 @@ def test_a_payment_is_created_with_an_idempotence_key_redirect_capture_metadata_
     assert sent.headers["Idempotence-Key"] == f"payment-{payment.pk}"
     assert sent.headers["Authorization"].startswith("Basic ")
     assert body["amount"] == {"value": "800.00", "currency": "RUB"}
-    assert body["confirmation"] == {"type": "redirect", "return_url": "/tickets/"}
+    assert body["confirmation"] == {"type": "redirect", "return_url": "https://kino.example/tickets/"}
     assert body["capture"] is True
     assert body["metadata"].items() >= {"booking": booking.reference, "payment": str(payment.pk)}.items()
     items = body["receipt"]["items"]
@@ -106,6 +107,17 @@ def test_a_replay_after_a_crash_sends_the_same_receipt(customer, session, yookas
     assert [i["description"] for i in receipt["items"]] == [f"{title}: row 2, seat 2", f"{title}: row 2, seat 3"]
     assert [i["amount"]["value"] for i in receipt["items"]] == ["400.00", "400.00"]
     assert receipt["customer"] == {"email": customer.email}
+
+
+def test_the_return_address_is_always_whole(customer, session, yookassa):
+    booking = services.ticket_hold(user=customer, session_id=session.pk, seats=[(2, 2)])
+    ticket = booking.tickets.get()
+    yookassa.add(responses.POST, f"{API}/payments", json=recorded_payment())
+    payment_flow.ticket_pay(
+        user=customer, ticket_id=ticket.pk, idempotency_key="k2", return_url=f"/orders/{booking.reference}/"
+    )
+    sent = json.loads(yookassa.calls[0].request.body)["confirmation"]["return_url"]
+    assert sent == f"https://kino.example/orders/{booking.reference}/"  # not a path on YooKassa's own site
 
 
 def test_without_receipts_none_is_sent(customer, session, yookassa, settings):
