@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from web import customer, signin, views, views_browse
+
+
+class ReferenceConverter:
+    """A booking reference: letters and digits only, so anything else is a 404 before a lookup."""
+
+    regex = "[A-Za-z0-9]{1,16}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
 
 app_name = "web"
 urlpatterns = [
@@ -9,8 +24,8 @@ urlpatterns = [
     path("cinemas/<slug:slug>/", views_browse.CinemaView.as_view(), name="cinema"),
     path("sessions/<int:pk>/", views.SessionView.as_view(), name="session"),
     path("tickets/", customer.TicketsView.as_view(), name="tickets"),
-    path("orders/<str:reference>/", customer.OrderView.as_view(), name="order"),
-    path("orders/<str:reference>/calendar.ics", customer.OrderCalendarView.as_view(), name="order-calendar"),
+    path("orders/<reference:reference>/", customer.OrderView.as_view(), name="order"),
+    path("orders/<reference:reference>/calendar.ics", customer.OrderCalendarView.as_view(), name="order-calendar"),
     path("account/", customer.AccountView.as_view(), name="account"),
     # Sign-in of the pages by the session cookie (JSON, CSRF-checked; not part of the API).
     path("web/login/", signin.LoginView.as_view(), name="login"),

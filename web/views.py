@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from booking.services import sales_problem
+from cinema.api.permissions import is_manager
 from scheduling.models import Session
 
 
@@ -146,7 +147,10 @@ class SessionView(PageView):
 
         if kwargs["pk"] > 2**62:
             raise Http404
-        session = Session.objects.with_related().filter(pk=kwargs["pk"]).first()
+        sessions = Session.objects.with_related()
+        if not is_manager(self.request.user):  # as the API: a withdrawn film or a closed cinema is not listed
+            sessions = sessions.filter(movie__is_active=True, hall__cinema__is_active=True)
+        session = sessions.filter(pk=kwargs["pk"]).first()
         if session is None:
             raise Http404
         context = super().get_context_data(**kwargs)

@@ -83,7 +83,9 @@ _SELLING_FIELDS = (
     "hall__cinema__name",
     "hall__cinema__timezone",
     "hall__cinema__booking_fee",
+    "hall__cinema__is_active",
     "movie__title",
+    "movie__is_active",
 )
 
 

@@ -40,6 +40,8 @@ def sales_problem(session: Session, now=None) -> str | None:
     now = now or timezone.now()
     if session.status == SessionStatus.CANCELLED:
         return "The session has been cancelled."
+    if not session.movie.is_active or not session.hall.cinema.is_active:  # withdrawn from the listings
+        return "This session is not on sale."
     if session.status == SessionStatus.FINISHED or session.starts_at <= now:
         return "The session has already started."
     if session.status == SessionStatus.SCHEDULED:

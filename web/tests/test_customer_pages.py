@@ -150,3 +150,12 @@ def test_the_account_shows_the_profile_the_password_form_and_my_reviews(customer
     assert customer.email in html and 'name="old_password"' in html and 'href="/password-reset/"' in html
     assert "Долго, но стоит" in html and "Pending moderation" in html
     assert 'id="sign-in-now"' in Client().get("/account/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/orders/%00/", "/orders/a%00b/calendar.ics", "/orders/AB-CD/", "/orders/" + "A" * 17 + "/"]
+)
+def test_a_reference_that_cannot_be_one_is_a_404_not_a_500(customer, path):
+    client = page_client(customer)
+    client.raise_request_exception = False
+    assert client.get(path).status_code == 404

@@ -46,3 +46,22 @@ def test_the_pages_behind_emailed_links_render(path, language, heading):
 def test_the_sign_in_dialog_links_to_password_reset():
     html = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/").content.decode()
     assert '<a href="/password-reset/">Забыли пароль?</a>' in html
+
+
+def test_a_withdrawn_film_or_closed_cinema_has_no_session_page_but_staff_may_look(session, manager, customer):
+    from booking import services
+    from booking.errors import SalesClosed
+
+    page = f"/sessions/{session.pk}/"
+    type(session.movie).objects.filter(pk=session.movie_id).update(is_active=False)
+    assert Client().get(page).status_code == 404
+    staff = Client()
+    staff.force_login(manager)
+    assert staff.get(page).status_code == 200  # a preview; the seats still cannot be held
+    with pytest.raises(SalesClosed):
+        services.ticket_hold(user=customer, session_id=session.pk, seats=[(1, 1)])
+    type(session.movie).objects.filter(pk=session.movie_id).update(is_active=True)
+    type(session.hall.cinema).objects.filter(pk=session.hall.cinema_id).update(is_active=False)
+    assert Client().get(page).status_code == 404
+    with pytest.raises(SalesClosed):
+        services.ticket_hold(user=customer, session_id=session.pk, seats=[(1, 1)])
