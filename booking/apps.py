@@ -7,6 +7,8 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking")
 
     def ready(self):
+        from booking import checks  # noqa: F401 - registers the deploy checks
+
         # venues must not import booking; booking tells venues what to check.
         from booking.selectors import sold_seats_in_future_sessions
         from venues.services import register_layout_guard

@@ -71,17 +71,24 @@ def _manage(*args, **env):
     )
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "cinema.example",
+    "PAYMENT_PROVIDER": "yookassa",
+    "YOOKASSA_SHOP_ID": "123456",
+    "YOOKASSA_SECRET_KEY": "live_key_from_the_environment",
+}
+
+
 def test_production_settings_pass_the_deploy_check_at_warning_level():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        ALLOWED_HOSTS="cinema.example",
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(60), **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_warns_of_the_fake_payment_provider():
+    env = {**PRODUCTION, "PAYMENT_PROVIDER": "fake"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(60), **env)
+    assert result.returncode != 0 and "booking.W001" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize("key", ["", "short", "dev-insecure-only-for-local-runs-never-in-production"])
