@@ -163,7 +163,7 @@ def _session_cancelled(message: Message) -> Content:
         "amount": _money(message.context["amount"], booking.currency),
         "refunded": bool(tickets),
         "reason": session.cancel_reason,
-        "other_sessions_url": f"{settings.SITE_URL}/?movie={session.movie_id}",
+        "other_sessions_url": f"{settings.SITE_URL}/films/{session.movie.slug}/",
     }
     return Content(_("Session cancelled: %(film)s, %(starts)s") % context, context)
 

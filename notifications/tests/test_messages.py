@@ -117,7 +117,7 @@ def test_session_cancelled_tells_what_was_refunded_apologises_and_links_other_se
     assert set(cancelled) == {"customer@example.com", "other@example.com"}
     english = cancelled["other@example.com"]
     assert "We are sorry" in english.body and "400.00 RUB" in english.body and "Projector failure." in english.body
-    assert f"{settings.SITE_URL}/?movie={session.movie_id}" in html_of(english)
+    assert f"{settings.SITE_URL}/films/{session.movie.slug}/" in html_of(english)  # the film page lists its sessions
     assert "1 100,00 RUB" in cancelled["customer@example.com"].body.replace("\xa0", " ")
 
 
