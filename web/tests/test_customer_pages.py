@@ -150,3 +150,13 @@ def test_the_account_shows_the_profile_the_password_form_and_my_reviews(customer
     assert customer.email in html and 'name="old_password"' in html and 'href="/password-reset/"' in html
     assert "Долго, но стоит" in html and "Pending moderation" in html
     assert 'id="sign-in-now"' in Client().get("/account/").content.decode()
+
+
+def test_the_personal_pages_are_never_cached(customer, paid):
+    client = page_client(customer)
+    for url in ["/tickets/", f"/orders/{paid.reference}/", f"/orders/{paid.reference}/calendar.ics", "/account/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store", "no-cache"} <= directives, url
+    assert "no-store" in Client().get("/tickets/")["Cache-Control"]  # the sign-in prompt in its place
