@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import get_language, get_language_info, gettext
 
+from reviews import selectors as reviews_selectors
+
 register = template.Library()
 
 NBSP = "\u00a0"
@@ -32,6 +34,11 @@ def city_name(cinema) -> str:
 @register.filter
 def genre_name(genre) -> str:
     return genre.name_for(_language())
+
+
+@register.filter
+def review_author(review) -> str:
+    return reviews_selectors.review_author(review)
 
 
 @register.filter
