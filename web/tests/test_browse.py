@@ -201,7 +201,7 @@ def test_unknown_film_and_cinema_are_404_pages():
 
 def test_cinema_page_shows_address_map_link_halls_and_the_days_schedule(cinema, hall, evening, tomorrow):
     html = ru().get("/cinemas/oktyabr/").content.decode()
-    assert "Новый Арбат, 24" in html and "https://yandex.ru/maps/?text=" in html
+    assert "Новый Арбат, 24" in html and "https://www.openstreetmap.org/?mlat=55.7527" in html
     assert "Зал 1" in html and str(hall.capacity) in html and "Парковка" in html
     assert f'href="/sessions/{evening.pk}/"' in html
     other_day = (tomorrow + timedelta(days=2)).isoformat()
