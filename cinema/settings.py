@@ -304,7 +304,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # False: a token pasted into Swagger UI is not kept in localStorage, which the
+    # customer pages on the same origin share.
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False},
     "ENUM_NAME_OVERRIDES": {"PaymentStatusEnum": "booking.models.PaymentStatus"},
     "SERVERS": [{"url": env_str("API_SERVER_URL", "/"), "description": "this deployment"}],
     "TAGS": [

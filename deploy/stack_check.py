@@ -160,8 +160,15 @@ def main():
         policy,
     )
 
-    status, _, body = call(f"{args.https}/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    status, headers, body = call(f"{args.https}/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     c.check("static files served by nginx", status == 200 and len(body) > 10000, status)
+    nginx_own = {k: v for k, v in wanted.items() if k != "Content-Security-Policy"}  # nosniff, HSTS, …
+    missing = {k: headers.get(k) for k, v in nginx_own.items() if v not in (headers.get(k) or "")}
+    c.check("static files keep the security headers", not missing, missing)
+    # A poster of a few MB reaches the back office (the rest of the site keeps 1 MB);
+    # Django answers the tokenless POST with 403.
+    status, _, _ = call(f"{args.https}/admin/login/", "POST", "x" * 3_000_000)
+    c.check("the admin takes a 3 MB upload", status == 403, status)
 
     # register → login → seat map → hold → pay → QR, through nginx
     email = f"stack-{uuid.uuid4().hex[:10]}@example.com"

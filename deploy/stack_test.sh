@@ -86,8 +86,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" \
   -keyout "$WORK/tls.key" -out "$WORK/tls.crt" >/dev/null 2>&1
 mkdir -p "$WORK/conf.d" "$WORK/tmp"
 API_UPSTREAM=127.0.0.1:$API_PORT SERVER_NAME=localhost TLS_CERT=$WORK/tls.crt TLS_KEY=$WORK/tls.key \
-  STATIC_ROOT=$WORK/static MEDIA_ROOT=$WORK/media HTTP_PORT=$HTTP_PORT HTTPS_PORT=$HTTPS_PORT \
-  envsubst '${API_UPSTREAM} ${SERVER_NAME} ${TLS_CERT} ${TLS_KEY} ${STATIC_ROOT} ${MEDIA_ROOT} ${HTTP_PORT} ${HTTPS_PORT}' \
+  STATIC_ROOT=$WORK/static MEDIA_ROOT=$WORK/media HTTP_PORT=$HTTP_PORT HTTPS_PORT=$HTTPS_PORT ADMIN_URL=admin/ \
+  envsubst '${API_UPSTREAM} ${SERVER_NAME} ${TLS_CERT} ${TLS_KEY} ${STATIC_ROOT} ${MEDIA_ROOT} ${HTTP_PORT} ${HTTPS_PORT} ${ADMIN_URL}' \
   < deploy/nginx/cinema.conf.template > "$WORK/conf.d/cinema.conf"
 cat > "$WORK/nginx.conf" <<NGINX
 worker_processes 1;

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from booking.models import Ticket, TicketStatus
 from reviews.models import Review, ReviewStatus, ReviewVote
 
@@ -40,7 +42,9 @@ def film_reviews(*, movie, user, limit: int = REVIEWS_SHOWN) -> FilmReviews:
 
 
 def review_author(review: Review) -> str:
-    return review.user.first_name or review.user.email.split("@")[0]
+    """How a review is signed wherever it is shown: the author's first name, else
+    "A viewer" — never anything taken from the e-mail address."""
+    return review.user.first_name or gettext("A viewer")
 
 
 def user_reviews(*, user_id: int) -> list[Review]:

@@ -10,8 +10,10 @@ whether it exists. A visitor who is not signed in is asked to sign in first.
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 
 from booking import selectors
 from booking.models import BookingStatus, PaymentStatus, TicketStatus
@@ -92,8 +94,11 @@ def paid_with_text(method: str) -> str:
     return _("to the bank card you paid with")
 
 
+@method_decorator(never_cache, name="dispatch")
 class CustomerPageView(PageView):
-    """A page of the signed-in customer; others see a sign-in prompt (the page reloads after it)."""
+    """A page of the signed-in customer; others see a sign-in prompt (the page reloads after it).
+
+    Never stored by a browser's or a proxy's cache: the pages are one person's."""
 
     def get(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -192,6 +192,5 @@ class CinemaView(BrowsePageView):
             with_sessions=with_sessions,
             day=day,
             films=cinema_schedule(cinema=cinema, day=day),
-            map_url="https://yandex.ru/maps/?text=" + quote(f"{cinema.city}, {cinema.address}"),
         )
         return self.render_to_response(context)

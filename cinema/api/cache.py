@@ -3,7 +3,8 @@
 The busiest reads — the catalog, cinemas, session lists, reviews of a film —
 are the same for every anonymous visitor. ``PublicCacheMixin`` stores the
 rendered JSON of a 200 answer to a GET without credentials, keyed by the full
-URL and a version; any change to the models behind those answers bumps the
+URL, the answer's language (a review without a first name is signed "A viewer"
+or "Зритель") and a version; any change to the models behind those answers bumps the
 version (``connect_invalidation``), so a change shows at once. Counters
 that the booking engine updates in bulk (a session's ``seats_available``)
 may lag by up to ``cache_seconds``; the seat map has its own exact cache
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import translation
 
 VERSION_KEY = "apicache:public:version"
 
@@ -58,7 +60,7 @@ class PublicCacheMixin:
         if not cacheable:
             return super().dispatch(request, *args, **kwargs)
         # One round trip: the current version and the stored answer (tagged with its version).
-        key = f"apicache:{request.get_full_path()}"
+        key = f"apicache:{translation.get_language()}:{request.get_full_path()}"
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY, "0")
         stored = found.get(key)

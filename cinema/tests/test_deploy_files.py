@@ -77,3 +77,60 @@ def test_failed_sends_raise_an_alert_and_are_on_the_dashboard():
 
 def test_the_host_crontab_no_longer_runs_expire_holds():
     assert "expire_holds >/dev/null" not in (ROOT / "docs/DEPLOYMENT.md").read_text()
+
+
+def _nginx_blocks():
+    """The HTTPS server's own directives and each of its locations' ({head: [directive, …]})."""
+    text = (ROOT / "deploy/nginx/cinema.conf.template").read_text()
+    blocks, current = {"server": []}, "server"
+    for line in text[text.rindex("server {") :].splitlines()[1:]:
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("location") and line.endswith("{"):
+            current = line[:-1].strip()
+            blocks[current] = []
+        elif line.startswith("location"):  # one line: location = /metrics { return 404; }
+            head, body = line.split("{", 1)
+            blocks[head.strip()] = [body.rstrip("}").strip()]
+        elif line == "}":
+            current = "server"
+        elif line:
+            blocks[current].append(line)
+    return blocks
+
+
+def test_nginx_locations_with_their_own_headers_repeat_the_security_headers():
+    blocks = _nginx_blocks()
+    security = [d for d in blocks["server"] if d.startswith("add_header")]
+    assert {d.split()[1] for d in security} >= {
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+    }
+    with_headers = [
+        head for head, body in blocks.items() if head != "server" and any(d.startswith("add_header") for d in body)
+    ]
+    assert {"location /static/", "location /media/"} <= set(with_headers)
+    for head in with_headers:
+        assert set(security) <= set(blocks[head]), head
+
+
+def test_nginx_lets_poster_uploads_through_to_the_admin_only():
+    from catalog.services import POSTER_MAX_BYTES
+
+    blocks = _nginx_blocks()
+    assert "client_max_body_size 1m;" in blocks["server"]
+    admin = blocks["location /${ADMIN_URL}"]
+    limit = next(d for d in admin if d.startswith("client_max_body_size"))
+    assert int(limit.split()[1].rstrip("m;")) * 1024 * 1024 > POSTER_MAX_BYTES
+    assert "proxy_pass http://cinema_api;" in admin
+    assert _compose()["services"]["nginx"]["environment"]["ADMIN_URL"] == "${ADMIN_URL:-admin/}"
+    assert "${ADMIN_URL}" in (ROOT / "deploy/stack_test.sh").read_text()
+
+
+def test_nginx_limits_the_customer_sign_in_as_the_api_sign_in():
+    from django.urls import reverse
+
+    blocks = _nginx_blocks()
+    auth_limit = next(d for d in blocks["location /api/v1/auth/"] if d.startswith("limit_req"))
+    assert auth_limit in blocks[f"location = {reverse('web:login')}"]

@@ -68,6 +68,12 @@ def test_the_swagger_set_up_script_is_served_from_here():
     assert response.status_code == 200 and "SwaggerUIBundle" in response.content.decode()
 
 
+def test_swagger_keeps_no_pasted_token_in_local_storage():
+    """The customer pages share the origin (and so localStorage) with the API docs."""
+    script = Client().get("/api/docs/?script=").content.decode()
+    assert '"persistAuthorization": false' in script and 'persistAuthorization": true' not in script
+
+
 def test_templates_have_no_inline_script_or_event_handler():
     """The page policy runs no inline script: a template that needs one breaks in the browser."""
     templates = [p for p in ROOT.glob("*/templates/**/*.html") if ".venv" not in p.parts]

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from catalog.models import Movie
 from reviews.models import Review
+from reviews.selectors import review_author
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -33,7 +34,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         extra_kwargs = {"rating": {"min_value": 1, "max_value": 10}, "text": {"max_length": 10_000}}
 
     def get_author(self, obj) -> str:
-        return obj.user.first_name or obj.user.email.split("@")[0]
+        return review_author(obj)
 
 
 class ReviewUpdateSerializer(serializers.Serializer):

@@ -110,3 +110,16 @@ def test_pending_queue_is_oldest_first_for_moderators(movie, moderator_client):
         review_create(user=make_user(f"p{i}@example.com"), movie=movie, rating=5, title=f"P{i}", text=TEXT)
     titles = [r["title"] for r in moderator_client.get("/api/v1/reviews/pending/").json()["results"]]
     assert titles == ["P0", "P1", "P2"]
+
+
+def test_a_review_is_signed_with_the_first_name_or_a_viewer_never_the_e_mail(anon_client, movie, moderator):
+    named = make_user("maria.ivanova@example.com", first_name="Maria")
+    unnamed = make_user("secret.person@example.com")
+    for user in (named, unnamed):
+        review = review_create(user=user, movie=movie, rating=8, title="t", text=TEXT)
+        review_moderate(review=review, by=moderator, approve=True)
+    response = anon_client.get(f"/api/v1/reviews/movie/{movie.pk}/")
+    assert sorted(r["author"] for r in response.json()["results"]) == ["A viewer", "Maria"]
+    assert "secret" not in response.content.decode()
+    russian = anon_client.get(f"/api/v1/reviews/movie/{movie.pk}/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Зритель" in [r["author"] for r in russian.json()["results"]]

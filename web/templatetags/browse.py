@@ -1,9 +1,12 @@
-"""Filters of the customer pages: names in the page's language, money, durations."""
+"""Filters of the customer pages: names in the page's language, money, durations, map links."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.utils.translation import get_language, get_language_info, gettext
+
+from reviews import selectors as reviews_selectors
 
 register = template.Library()
 
@@ -35,6 +38,11 @@ def genre_name(genre) -> str:
 
 
 @register.filter
+def review_author(review) -> str:
+    return reviews_selectors.review_author(review)
+
+
+@register.filter
 def rub(amount) -> str:
     """Roubles as the page's language writes them: "1 200 ₽" in Russian, "₽1,200" in English
     (kopecks only when there are any)."""
@@ -46,6 +54,17 @@ def rub(amount) -> str:
     if _language().startswith("ru"):
         return text.replace(",", NBSP).replace(".", ",") + NBSP + "₽"
     return "₽" + text
+
+
+@register.filter
+def map_url(cinema) -> str:
+    """The one map service every page links to (OpenStreetMap): the cinema's point
+    when known, else a search for its address."""
+    if cinema.latitude is not None and cinema.longitude is not None:
+        lat, lon = cinema.latitude, cinema.longitude
+        return f"https://www.openstreetmap.org/?{urlencode({'mlat': lat, 'mlon': lon})}#map=17/{lat}/{lon}"
+    address = ", ".join(part for part in (cinema.city, cinema.address) if part)
+    return f"https://www.openstreetmap.org/search?query={quote(address)}"
 
 
 @register.filter

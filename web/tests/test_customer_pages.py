@@ -159,3 +159,36 @@ def test_a_reference_that_cannot_be_one_is_a_404_not_a_500(customer, path):
     client = page_client(customer)
     client.raise_request_exception = False
     assert client.get(path).status_code == 404
+
+
+def test_the_personal_pages_are_never_cached(customer, paid):
+    client = page_client(customer)
+    for url in ["/tickets/", f"/orders/{paid.reference}/", f"/orders/{paid.reference}/calendar.ics", "/account/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store", "no-cache"} <= directives, url
+    assert "no-store" in Client().get("/tickets/")["Cache-Control"]  # the sign-in prompt in its place
+
+
+def test_the_cinema_page_and_the_order_pages_link_to_the_same_map(customer, paid):
+    client = page_client(customer)
+    link = 'href="https://www.openstreetmap.org/?mlat=55.7527'
+    for url in ("/cinemas/oktyabr/", f"/orders/{paid.reference}/", "/tickets/"):
+        html = client.get(url).content.decode()
+        assert link in html and "yandex" not in html, url
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "shown"),
+    [("ru", "1234.5", "1\xa0234,50\xa0₽"), ("ru", "800", "800\xa0₽"), ("en", "1234", "₽1,234"), ("en", None, "")],
+)
+def test_one_rouble_filter_for_every_page(language, amount, shown):
+    from django.template import engines
+    from django.utils import translation
+
+    django_engine = engines["django"]
+    with translation.override(language):
+        for library in ("browse", "customer_tags"):
+            template = django_engine.from_string(f"{{% load {library} %}}{{{{ amount|rub }}}}")
+            assert template.render({"amount": None if amount is None else Decimal(amount)}) == shown, library
