@@ -51,10 +51,11 @@ def _local(moment, tz) -> str:
 def _session_context(session) -> dict:
     cinema = session.hall.cinema
     tz = cinema.tz
+    language = translation.get_language() or settings.LANGUAGE_CODE
     return {
-        "film": session.movie.title,
-        "cinema": cinema.name,
-        "address": ", ".join(part for part in (cinema.address, cinema.city) if part),
+        "film": session.movie.title_for(language),
+        "cinema": cinema.name_for(language),
+        "address": ", ".join(part for part in (cinema.address, cinema.city_for(language)) if part),
         "hall": session.hall.name,
         "starts": _local(session.starts_at, tz),
         "time_zone": cinema.timezone,
@@ -105,8 +106,10 @@ def calendar_file(booking, tickets) -> bytes:
     event.add("dtstamp", booking.paid_at or booking.created_at)
     event.add("dtstart", session.starts_at.astimezone(tz))
     event.add("dtend", session.ends_at.astimezone(tz))
-    event.add("summary", f"{session.movie.title} — {cinema.name}")
-    event.add("location", ", ".join(part for part in (cinema.name, cinema.address, cinema.city) if part))
+    language = translation.get_language() or settings.LANGUAGE_CODE  # the recipient's, or the page's
+    name, city = cinema.name_for(language), cinema.city_for(language)
+    event.add("summary", f"{session.movie.title_for(language)} — {name}")
+    event.add("location", ", ".join(part for part in (name, cinema.address, city) if part))
     seats = ", ".join(_("row %(row)s, seat %(seat)s") % {"row": t.row, "seat": t.seat} for t in tickets)
     event.add("description", f"{_('Hall')}: {session.hall.name}. {seats}. {_('Booking')} {booking.reference}")
     if cinema.latitude is not None and cinema.longitude is not None:
@@ -212,7 +215,7 @@ def _review_moderated(message: Message) -> Content:
 
     review = Review.objects.select_related("movie").get(pk=message.context["review"])
     context = {
-        "film": review.movie.title,
+        "film": review.movie.title_for(translation.get_language() or settings.LANGUAGE_CODE),
         "title": review.title,
         "approved": message.context["approved"],
         "reason": message.context.get("reason", ""),
