@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from pricing.models import DEFAULT_TICKET_TYPE, PriceCardPrice, TicketType
@@ -212,6 +212,25 @@ class FilmShowtimes:
     @property
     def count(self) -> int:
         return sum(len(c.showtimes) for c in self.cinemas)
+
+
+def upcoming_sessions_by_city() -> dict[str, int]:
+    """Sessions still to come in the next LISTED_DAYS days per city, for choosing a first
+    visit's city. Films and cinemas withdrawn from the listings do not count. One query."""
+    now = timezone.now()
+    rows = (
+        Session.objects.filter(
+            starts_at__gt=now,
+            starts_at__lt=now + timedelta(days=LISTED_DAYS),
+            movie__is_active=True,
+            hall__cinema__is_active=True,
+        )
+        .exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.FINISHED])
+        .order_by()
+        .values("hall__cinema__city")
+        .annotate(sessions=Count("id"))
+    )
+    return {row["hall__cinema__city"]: row["sessions"] for row in rows}
 
 
 def days_with_sessions(*, cinemas, days: list[date], movie=None) -> set[date]:

@@ -24,9 +24,11 @@ def cities(language: str) -> list[City]:
     return sorted((City(name, label, count) for name, (label, count) in found.items()), key=lambda c: c.label)
 
 
-def default_city(all_cities: list[City]) -> City | None:
-    """A first visit's city: the one with the most cinemas."""
-    return min(all_cities, key=lambda c: (-c.cinemas, c.label), default=None)
+def default_city(all_cities: list[City], sessions: dict[str, int] | None = None) -> City | None:
+    """A first visit's city: the one with the most sessions to come (``sessions``: city → count),
+    then the most cinemas, then by name — never a city with nothing to show when another has."""
+    sessions = sessions or {}
+    return min(all_cities, key=lambda c: (-sessions.get(c.name, 0), -c.cinemas, c.label), default=None)
 
 
 def city_cinemas(city: str) -> list[Cinema]:

@@ -25,6 +25,7 @@ from scheduling.selectors import (
     films_showing,
     listed_days,
     listing_languages,
+    upcoming_sessions_by_city,
 )
 from venues.selectors import amenity_labels, cinema_for_page, cities, city_cinemas, default_city
 from web.views import PageView
@@ -71,7 +72,7 @@ def _city_of(request, all_cities, asked: str | None):
     remembered = _clean_text(unquote(request.COOKIES.get(CITY_COOKIE, "")))
     if remembered in names:
         return names[remembered], False
-    return default_city(all_cities), False
+    return default_city(all_cities, upcoming_sessions_by_city()), False
 
 
 def _remember_city(request, response, city) -> None:

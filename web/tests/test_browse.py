@@ -253,3 +253,15 @@ def test_the_api_gives_the_uploaded_posters_url_else_the_stored_one(movie, anon_
 def test_film_page_in_english_shows_the_original_title_and_duration(movie):
     html = en().get("/films/stalker/").content.decode()
     assert "<title>Stalker" in html and "2 h 41 min" in html
+
+
+def test_with_no_sessions_anywhere_a_first_visit_takes_the_city_with_most_cinemas(spb, tomorrow):
+    Cinema.objects.create(name="Заря", slug="zarya", city="Санкт-Петербург", address="x", latitude=59, longitude=30)
+    assert "Фильмы и сеансы: Санкт-Петербург" in ru().get("/").content.decode()  # two cinemas against Moscow's one
+
+
+def test_a_first_visit_goes_where_the_sessions_are(evening, spb):
+    Cinema.objects.create(name="Заря", slug="zarya", city="Санкт-Петербург", address="x", latitude=59, longitude=30)
+    # St Petersburg has two cinemas and nothing on; Moscow one cinema and tomorrow's session
+    html = ru().get("/").content.decode()
+    assert "Фильмы и сеансы: Москва" in html and "Сталкер" in html
