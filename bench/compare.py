@@ -76,6 +76,7 @@ def main():
         },
         "GUNICORN_BIND": f"127.0.0.1:{run.PORT}",
         "BENCH_DIR": str(work),
+        "BENCH_LUA": str(run.ROOT / "bench"),
     }
     results = []
     try:

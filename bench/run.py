@@ -178,6 +178,7 @@ def main():
         "GUNICORN_THREADS": THREADS,
         "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics"),
         "BENCH_DIR": str(work),
+        "BENCH_LUA": str(ROOT / "bench"),  # the wrk scripts share bench/replay.lua
     }
     manage_env = {k: v for k, v in env.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     server = None
